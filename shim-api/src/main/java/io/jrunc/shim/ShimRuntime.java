@@ -1,0 +1,27 @@
+package io.jrunc.shim;
+
+import io.jrunc.proto.task.v2.DeleteResponse;
+import io.jrunc.shim.task.TaskService;
+
+/**
+ * What a concrete runtime (runc, in shim-runc) gives the generic shim framework. The framework owns
+ * the command line, the start/delete/serve actions, the socket, logging, events and reaping.
+ */
+public interface ShimRuntime {
+
+    /** Version text for {@code -v}. */
+    String version();
+
+    /**
+     * Builds the one Task service of a daemon. It serves every task routed to this daemon, by id.
+     * Called once, in the daemon, after the reaper and event publisher exist.
+     */
+    TaskService createTaskService(ShimContext context) throws Exception;
+
+    /**
+     * The {@code delete} action: cleans up after a task whose daemon is gone (or after normal
+     * teardown). Must be idempotent and tolerate missing state. Runs in a short-lived process
+     * without a reaper thread.
+     */
+    DeleteResponse cleanup(ShimFlags flags) throws Exception;
+}
