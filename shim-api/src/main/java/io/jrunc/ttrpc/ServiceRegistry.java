@@ -5,6 +5,8 @@ import com.google.protobuf.Parser;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The methods a ttrpc server answers, keyed by full service name and bare method name. Immutable once built. */
 public final class ServiceRegistry {
@@ -28,6 +30,17 @@ public final class ServiceRegistry {
     public Optional<Method<?, ?>> lookup(String service, String method) {
         Map<String, Method<?, ?>> methods = services.get(service);
         return methods == null ? Optional.empty() : Optional.ofNullable(methods.get(method));
+    }
+
+    /** Registered service names, sorted (for error messages that say what exists). */
+    public Set<String> services() {
+        return new TreeSet<>(services.keySet());
+    }
+
+    /** Method names of {@code service}, sorted; empty if the service is unknown. */
+    public Set<String> methods(String service) {
+        Map<String, Method<?, ?>> methods = services.get(service);
+        return methods == null ? Set.of() : new TreeSet<>(methods.keySet());
     }
 
     public static Builder builder() {

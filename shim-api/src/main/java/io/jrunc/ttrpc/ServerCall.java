@@ -1,0 +1,149 @@
+package io.jrunc.ttrpc;
+
+import com.google.protobuf.Message;
+import io.netty.channel.EventLoop;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request being served: runs the handler on a worker thread and produces exactly one
+ * response, whichever comes first of the handler's result and the deadline. A result that loses
+ * the race is dropped; a deadline or a lost connection interrupts the handler thread.
+ */
+final class ServerCall {
+
+    /** Where the one response goes (the connection writes it on its event loop). */
+    interface Responder {
+        void respond(ServerCall call, byte[] response);
+    }
+
+    private static final System.Logger LOG = System.getLogger(ServerCall.class.getName());
+    private static final ThreadLocal<ServerCall> CURRENT = new ThreadLocal<>();
+
+    private final int streamId;
+    private final RequestResolver.Resolved resolved;
+    private final Responder responder;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile ScheduledFuture<?> deadlineTimer;
+    /** The thread running the handler, while it runs; guarded by {@code this}. */
+    private Thread worker;
+
+    ServerCall(int streamId, RequestResolver.Resolved resolved, Responder responder) {
+        this.streamId = streamId;
+        this.resolved = resolved;
+        this.responder = responder;
+    }
+
+    /** True on a thread that is running a ttrpc handler (blocking on the server from there would deadlock). */
+    static boolean onHandlerThread() {
+        return CURRENT.get() != null;
+    }
+
+    int streamId() {
+        return streamId;
+    }
+
+    /** Called on the connection's event loop. */
+    void start(Executor executor, EventLoop loop, long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            expire();
+            return;
+        }
+        if (timeoutNanos > 0) {
+            deadlineTimer = loop.schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        try {
+            executor.execute(this::run);
+        } catch (RejectedExecutionException e) {
+            finish(Responses.error(StatusCode.UNAVAILABLE, "ttrpc server is shutting down"));
+        }
+    }
+
+    /** The connection is gone: nobody will read a response, so stop the handler if it is running. */
+    void cancel() {
+        if (finished.compareAndSet(false, true)) {
+            cancelTimer();
+            interruptWorker();
+        }
+    }
+
+    private void run() {
+        synchronized (this) {
+            if (finished.get()) {
+                return;
+            }
+            worker = Thread.currentThread();
+        }
+        CURRENT.set(this);
+        byte[] response;
+        try {
+            response = invoke();
+        } catch (TtrpcException e) {
+            StatusCode code = e.code() == StatusCode.OK ? StatusCode.UNKNOWN : e.code();
+            response = Responses.error(code, e.getMessage());
+        } catch (Throwable t) {
+            // Errors included: a failing handler must cost one call, never the server.
+            if (!finished.get()) {
+                LOG.log(Level.WARNING, "ttrpc: " + name() + " failed", t);
+            }
+            response = Responses.error(StatusCode.UNKNOWN, Responses.describe(t));
+        } finally {
+            CURRENT.remove();
+            synchronized (this) {
+                worker = null;
+            }
+            Thread.interrupted(); // a late deadline interrupt must not leak into a pooled thread's next task
+        }
+        finish(response);
+    }
+
+    private byte[] invoke() throws Exception {
+        Message result = call(resolved.method(), resolved.context(), resolved.request());
+        if (result == null) {
+            return Responses.error(StatusCode.UNKNOWN, "handler for " + name() + " returned no response");
+        }
+        return Responses.ok(result);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <Req extends Message, Resp extends Message> Resp call(
+            ServiceRegistry.Method<Req, Resp> method, RequestContext context, Message request) throws Exception {
+        return method.handler().handle(context, (Req) request);
+    }
+
+    private void expire() {
+        if (finished.compareAndSet(false, true)) {
+            responder.respond(this, Responses.error(StatusCode.DEADLINE_EXCEEDED,
+                    "context deadline exceeded: " + name() + " did not finish in time"));
+            interruptWorker();
+        }
+    }
+
+    private void finish(byte[] response) {
+        if (finished.compareAndSet(false, true)) {
+            cancelTimer();
+            responder.respond(this, response);
+        }
+    }
+
+    private void cancelTimer() {
+        ScheduledFuture<?> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private synchronized void interruptWorker() {
+        if (worker != null) {
+            worker.interrupt();
+        }
+    }
+
+    private String name() {
+        return resolved.context().service() + "/" + resolved.context().method();
+    }
+}

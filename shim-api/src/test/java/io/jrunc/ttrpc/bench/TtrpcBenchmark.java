@@ -1,0 +1,156 @@
+package io.jrunc.ttrpc.bench;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.BytesValue;
+import io.jrunc.ttrpc.CallOptions;
+import io.jrunc.ttrpc.ServiceRegistry;
+import io.jrunc.ttrpc.TtrpcClient;
+import io.jrunc.ttrpc.TtrpcEventLoop;
+import io.jrunc.ttrpc.TtrpcServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Round-trip latency and throughput of our ttrpc client against our ttrpc server over a Unix socket.
+ * Not a test. Run (from the repository root, after {@code mvn -o -pl shim-api install -DskipTests}):
+ *
+ * <pre>
+ * MAVEN_OPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow" \
+ * mvn -q -o -pl shim-api test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.jrunc.ttrpc.bench.TtrpcBenchmark [-Dexec.args="..."] [-Dbench.seconds=5]
+ * </pre>
+ *
+ * Arguments: none = server and client in this JVM (they share the one event loop thread);
+ * {@code server <socket>} = serve only; {@code client <socket>} = measure against a server in another
+ * JVM (the realistic containerd-to-shim shape). System properties: {@code bench.seconds} (per
+ * scenario, default 5), {@code bench.payload} (request/response bytes, default 64),
+ * {@code jrunc.ttrpc.eventLoopThreads} (default 1).
+ */
+public final class TtrpcBenchmark {
+
+    private static final String SERVICE = "jrunc.bench.Echo";
+    private static final String METHOD = "Echo";
+
+    private TtrpcBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "both";
+        switch (mode) {
+            case "server" -> {
+                TtrpcServer server = TtrpcServer.bind(Path.of(args[1]), registry());
+                System.out.println("serving on " + args[1]);
+                server.closeFuture().join();
+            }
+            case "client" -> measureAll(Path.of(args[1]));
+            default -> {
+                Path dir = Files.createTempDirectory("ttrpc-bench");
+                Path socket = dir.resolve("bench.sock");
+                TtrpcServer server = TtrpcServer.bind(socket, registry());
+                try {
+                    measureAll(socket);
+                } finally {
+                    server.close();
+                    Files.deleteIfExists(socket);
+                    Files.deleteIfExists(dir);
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    static ServiceRegistry registry() {
+        return ServiceRegistry.builder()
+                .unary(SERVICE, METHOD, BytesValue.parser(), (ctx, request) -> request)
+                .build();
+    }
+
+    private static void measureAll(Path socket) throws Exception {
+        int seconds = Integer.getInteger("bench.seconds", 5);
+        int payload = Integer.getInteger("bench.payload", 64);
+        BytesValue request = BytesValue.of(ByteString.copyFrom(new byte[payload]));
+        System.out.printf("ttrpc benchmark: %d-byte payload, %d s per scenario, event loop threads %s, %d CPUs, %s%n",
+                payload, seconds, Integer.getInteger(TtrpcEventLoop.THREADS_PROPERTY, 1),
+                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        run("warm-up (discarded)", socket, request, 1, 16, Math.max(2, seconds));
+        System.out.printf("%-34s %10s %10s %10s %10s%n", "scenario", "calls/s", "p50 us", "p99 us", "calls");
+        print("1 connection, sequential", run("", socket, request, 1, 1, seconds));
+        print("1 connection, 16 in flight", run("", socket, request, 1, 16, seconds));
+        print("8 connections, 1 in flight each", run("", socket, request, 8, 1, seconds));
+        print("8 connections, 16 in flight each", run("", socket, request, 8, 16, seconds));
+    }
+
+    record Result(long calls, double seconds, long[] latenciesNanos) {}
+
+    /** {@code connections} clients, each driven by {@code inFlight} threads making blocking calls. */
+    private static Result run(String label, Path socket, BytesValue request, int connections, int inFlight, int seconds)
+            throws Exception {
+        List<TtrpcClient> clients = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            clients.add(TtrpcClient.connect(socket));
+        }
+        int workers = connections * inFlight;
+        long[][] samples = new long[workers][];
+        int[] counts = new int[workers];
+        CountDownLatch done = new CountDownLatch(workers);
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        for (int w = 0; w < workers; w++) {
+            TtrpcClient client = clients.get(w % connections);
+            int index = w;
+            Thread.ofPlatform().daemon(true).start(() -> {
+                long[] mine = new long[1 << 16];
+                int n = 0;
+                try {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        client.call(SERVICE, METHOD, request, BytesValue.parser(), CallOptions.none());
+                        long dt = System.nanoTime() - t0;
+                        if (n == mine.length) {
+                            mine = Arrays.copyOf(mine, n * 2);
+                        }
+                        mine[n++] = dt;
+                    }
+                } finally {
+                    samples[index] = mine;
+                    counts[index] = n;
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        for (TtrpcClient client : clients) {
+            client.close();
+        }
+        int total = Arrays.stream(counts).sum();
+        long[] all = new long[total];
+        int at = 0;
+        for (int w = 0; w < workers; w++) {
+            System.arraycopy(samples[w], 0, all, at, counts[w]);
+            at += counts[w];
+        }
+        Arrays.sort(all);
+        if (!label.isEmpty()) {
+            System.out.printf("%s: %d calls%n", label, total);
+        }
+        return new Result(total, elapsed, all);
+    }
+
+    private static void print(String scenario, Result r) {
+        long[] l = r.latenciesNanos();
+        System.out.printf("%-34s %10.0f %10.1f %10.1f %10d%n", scenario, r.calls() / r.seconds(),
+                percentile(l, 0.50) / 1e3, percentile(l, 0.99) / 1e3, r.calls());
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+}
