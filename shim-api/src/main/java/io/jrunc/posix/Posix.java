@@ -22,6 +22,11 @@ public interface Posix {
 
     int MNT_DETACH = 2;
 
+    /** The process-wide implementation (jnr-posix), bound on first use. */
+    static Posix get() {
+        return JnrPosix.instance();
+    }
+
     int pid();
 
     int parentPid();
@@ -32,6 +37,7 @@ public interface Posix {
     /** Fails with errno 3 (ESRCH) when no such process exists. */
     void kill(int pid, int signal) throws PosixException;
 
+    /** open(2); the fd is always close-on-exec (children get only the fds a {@link SpawnSpec} names). */
     int open(Path path, int flags, int mode) throws PosixException;
 
     /** A pipe with both ends close-on-exec: {read end, write end}. */
@@ -51,6 +57,14 @@ public interface Posix {
 
     /** Fails with errno 22 (EINVAL) when nothing is mounted there. */
     void unmount(Path target, int flags) throws PosixException;
+
+    /**
+     * A close-on-exec Unix stream socket bound at {@code path} and listening. Fails with errno 98
+     * (EADDRINUSE) when the path exists.
+     */
+    default int listenUnix(Path path, int backlog) throws PosixException {
+        throw new PosixException("listen", Errno.ENOSYS, "Unix sockets are not supported by " + getClass().getName());
+    }
 
     /**
      * Starts a process that nobody in this JVM waits for (used by {@code start} to launch the

@@ -24,4 +24,13 @@ public interface ShimRuntime {
      * without a reaper thread.
      */
     DeleteResponse cleanup(ShimFlags flags) throws Exception;
+
+    /**
+     * Called by {@code start} right after it spawned a new daemon (not when it joined a live one),
+     * with everything containerd wrote to start's stdin: nothing, a protobuf {@code Any} of the
+     * runtime's options (containerd 1.6-2.2) or {@code BootstrapParams} (2.3+). The runc runtime
+     * moves the daemon into {@code Options.shim_cgroup} here. Throwing kills the new daemon and
+     * fails {@code start} with the exception's message.
+     */
+    default void daemonStarted(ShimFlags flags, int daemonPid, byte[] startInput) throws Exception {}
 }

@@ -1,0 +1,96 @@
+package io.jrunc.shim;
+
+import io.jrunc.shim.json.Json;
+import io.jrunc.shim.json.JsonException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a shim daemon listens: {@code unix:///run/containerd/s/<sha256 hex>}, hashed from
+ * containerd's address, the namespace and the grouping key exactly like the Go shim, so that all
+ * containers of a group (a CRI pod) reach one daemon.
+ */
+public record ShimSocketAddress(Path path) {
+
+    /** Hard-wired in containerd 1.6-2.2, independent of its state directory. */
+    public static final Path DEFAULT_SOCKET_DIR = Path.of("/run/containerd/s");
+
+    /** Annotations that put a container in the group of another, first match wins. */
+    public static final List<String> GROUP_ANNOTATIONS = List.of("io.containerd.runc.v2.group", "io.kubernetes.cri.sandbox-id");
+
+    /** Longest socket path the Go shim accepts (sun_path minus room for the terminator and abstract prefix). */
+    public static final int MAX_PATH_BYTES = 106;
+
+    private static final String SCHEME = "unix://";
+
+    /** The socket of a group in {@code socketDir}: the hex SHA-256 of {@code <address>/<namespace>/<groupKey>}, path-joined. */
+    public static ShimSocketAddress of(Path socketDir, String containerdAddress, String namespace, String groupKey) {
+        String seed = GoPaths.join(containerdAddress, namespace, groupKey);
+        return new ShimSocketAddress(socketDir.resolve(sha256Hex(seed)));
+    }
+
+    public static ShimSocketAddress of(String containerdAddress, String namespace, String groupKey) {
+        return of(DEFAULT_SOCKET_DIR, containerdAddress, namespace, groupKey);
+    }
+
+    /** Parses an {@code address} file's content ({@code unix:///path}; surrounding whitespace ignored). */
+    public static ShimSocketAddress parse(String address) {
+        String trimmed = address.strip();
+        if (!trimmed.startsWith(SCHEME) || trimmed.length() == SCHEME.length()) {
+            throw new IllegalArgumentException("not a unix:// socket address: \"" + trimmed + "\"");
+        }
+        return new ShimSocketAddress(Path.of(trimmed.substring(SCHEME.length())));
+    }
+
+    /** The grouping key from annotations: the first {@link #GROUP_ANNOTATIONS} present, else the task id. */
+    public static String groupingKey(Map<String, ?> annotations, String id) {
+        for (String annotation : GROUP_ANNOTATIONS) {
+            if (annotations.get(annotation) instanceof String group) {
+                return group;
+            }
+        }
+        return id;
+    }
+
+    /**
+     * The grouping key of a bundle from the annotations of its {@code config.json}. A missing
+     * config.json means no annotations; one that is not JSON is an error.
+     */
+    public static String groupingKey(Path bundle, String id) throws IOException {
+        Path config = bundle.resolve("config.json");
+        byte[] content;
+        try {
+            content = Files.readAllBytes(config);
+        } catch (NoSuchFileException e) {
+            return id;
+        }
+        try {
+            return groupingKey(Json.object(Json.parseObject(content), "annotations"), id);
+        } catch (JsonException e) {
+            throw new IOException(config + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The address as containerd reads it: {@code unix:///run/containerd/s/<hex>}. */
+    @Override
+    public String toString() {
+        return SCHEME + path;
+    }
+
+    static String sha256Hex(String seed) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha256.digest(seed.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.jrunc.shim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jrunc.posix.ChildReaper;
+import io.jrunc.posix.Posix;
+import io.jrunc.posix.ProcessExit;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code start} in-process with a shell script as the daemon. The script records what it was
+ * given, waits for the test's "go" file, then records its oom_score_adj and exits; the test's
+ * reaper collects it (spawnDetached children are still children of this JVM).
+ */
+class StartActionTest {
+    private static final String FAKE_DAEMON = """
+            fd0=$(readlink /proc/$$/fd/0) fd1=$(readlink /proc/$$/fd/1) fd2=$(readlink /proc/$$/fd/2)
+            fd3=$(readlink /proc/$$/fd/3)
+            {
+              echo "args=$*"
+              echo "cwd=$(pwd)"
+              echo "fd0=$fd0"
+              echo "fd1=$fd1"
+              echo "fd2=$fd2"
+              echo "fd3=$fd3"
+              echo "sid=$(cut -d' ' -f6 /proc/$$/stat)"
+              echo "pid=$$"
+            } > daemon.tmp && mv daemon.tmp daemon.info
+            i=0
+            while [ ! -e go ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+            cat /proc/$$/oom_score_adj > oom.tmp && mv oom.tmp oom
+            """;
+
+    @TempDir
+    Path tmp;
+    private Path bundle;
+    private Path socketDir;
+    private ChildReaper reaper;
+    private final Map<Integer, ProcessExit> exits = new ConcurrentHashMap<>();
+    private final FakeShimRuntime runtime = new FakeShimRuntime();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        bundle = Files.createDirectory(tmp.resolve("bundle"));
+        socketDir = tmp.resolve("s");
+        Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\":\"1.0.2\"}");
+        reaper = ChildReaper.start();
+        reaper.subscribe(exit -> exits.put(exit.pid(), exit));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        Files.writeString(bundle.resolve("go"), ""); // let any fake daemon finish
+        if (runtime.startedPid > 0) {
+            awaitExit(runtime.startedPid);
+        }
+        reaper.close();
+    }
+
+    private ProcessExit awaitExit(int pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            ProcessExit exit = exits.get(pid);
+            if (exit != null) {
+                return exit;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("daemon " + pid + " did not exit");
+    }
+
+    private StartAction start(byte[] stdin) {
+        return new StartAction(Posix.get(), runtime, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake-daemon"),
+                socketDir, () -> stdin);
+    }
+
+    private ShimFlags flags(String id, boolean debug) {
+        return new ShimFlags("ns", id, "/run/ctd/containerd.sock", "/usr/bin/containerd", bundle, debug,
+                Optional.empty(), ShimFlags.Action.START);
+    }
+
+    private static Map<String, String> readInfo(Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (Files.notExists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Map<String, String> info = new HashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            int eq = line.indexOf('=');
+            info.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        return info;
+    }
+
+    @Test
+    void spawnsADaemonOnTheBoundSocket() throws Exception {
+        ShimSocketAddress address = start("options".getBytes(StandardCharsets.UTF_8)).run(flags("c1", true));
+
+        assertEquals(ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "c1"), address);
+        assertEquals(address.toString(), Files.readString(bundle.resolve("address")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(address.path())));
+        try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            assertTrue(client.connect(UnixDomainSocketAddress.of(address.path())), "the daemon holds the listener");
+        }
+
+        Map<String, String> info = readInfo(bundle.resolve("daemon.info"));
+        assertEquals("-namespace ns -id c1 -address /run/ctd/containerd.sock -debug", info.get("args"));
+        assertEquals(bundle.toRealPath().toString(), info.get("cwd"));
+        assertEquals("/dev/null", info.get("fd0"));
+        assertEquals("/dev/null", info.get("fd1"));
+        assertEquals("/dev/null", info.get("fd2"));
+        assertTrue(info.get("fd3").startsWith("socket:["), info.toString());
+        try (var fds = Files.list(Path.of("/proc", info.get("pid"), "fd"))) { // the script now waits for "go"
+            assertEquals(List.of("0", "1", "2", "3"), fds.map(f -> f.getFileName().toString()).sorted().toList(),
+                    "nothing else inherited");
+        }
+        assertEquals(info.get("pid"), info.get("sid"), "own session");
+        assertEquals(Integer.parseInt(info.get("pid")), runtime.startedPid);
+        assertArrayEquals("options".getBytes(StandardCharsets.UTF_8), runtime.startInput);
+
+        Files.writeString(bundle.resolve("go"), "");
+        Path oom = bundle.resolve("oom");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (Files.notExists(oom) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        int containerd = Integer.parseInt(Files.readString(OomScore.scoreFile(Posix.get().parentPid())).strip());
+        assertEquals(Math.min(1000, containerd + 1), Integer.parseInt(Files.readString(oom).strip()));
+        assertEquals(0, awaitExit(runtime.startedPid).status());
+    }
+
+    @Test
+    void aLiveDaemonOfTheGroupIsJoinedWithoutSpawning() throws Exception {
+        Files.writeString(bundle.resolve("config.json"),
+                "{\"annotations\":{\"io.kubernetes.cri.sandbox-id\":\"pod-1\"}}");
+        ShimSocketAddress expected = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "pod-1");
+        Files.createDirectories(socketDir);
+        try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            live.bind(UnixDomainSocketAddress.of(expected.path()));
+            ShimSocketAddress address = start(new byte[0]).run(flags("app-1", false));
+            assertEquals(expected, address);
+            assertEquals(expected.toString(), Files.readString(bundle.resolve("address")));
+            assertTrue(Files.exists(expected.path()), "the live socket stays");
+        }
+        assertEquals(0, runtime.startedPid, "no daemon spawned");
+        Thread.sleep(200);
+        assertFalse(Files.exists(bundle.resolve("daemon.info")));
+    }
+
+    @Test
+    void aStaleSocketIsReplaced() throws Exception {
+        ShimSocketAddress expected = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "c2");
+        Files.createDirectories(socketDir);
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(expected.path()));
+        }
+        assertTrue(Files.exists(expected.path()), "closing a JDK listener leaves its file behind");
+        assertEquals(expected, start(new byte[0]).run(flags("c2", false)));
+        Map<String, String> info = readInfo(bundle.resolve("daemon.info"));
+        assertEquals("-namespace ns -id c2 -address /run/ctd/containerd.sock", info.get("args"));
+        try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            assertTrue(client.connect(UnixDomainSocketAddress.of(expected.path())));
+        }
+    }
+
+    @Test
+    void aRuntimeThatRejectsTheDaemonFailsStartAndKillsIt() throws Exception {
+        FakeShimRuntime failing = new FakeShimRuntime() {
+            @Override
+            public void daemonStarted(ShimFlags flags, int daemonPid, byte[] input) {
+                startedPid = daemonPid;
+                throw new IllegalStateException("cannot place the daemon");
+            }
+        };
+        StartAction start = new StartAction(Posix.get(), failing, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake"),
+                socketDir, () -> new byte[0]);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> start.run(flags("c3", false)));
+        assertEquals("cannot place the daemon", e.getMessage());
+        assertEquals(137, awaitExit(failing.startedPid).status());
+        assertFalse(Files.exists(ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "c3").path()));
+    }
+
+    @Test
+    void aSocketPathOverTheLimitIsRefused() {
+        socketDir = tmp.resolve("d".repeat(60));
+        Exception e = assertThrows(Exception.class, () -> start(new byte[0]).run(flags("c4", false)));
+        assertTrue(e.getMessage().contains("longer than the limit of 106"), e.getMessage());
+    }
+}
