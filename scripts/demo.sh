@@ -74,10 +74,10 @@ sleep 0.3
 
 echo "== ctr run --rm --runtime io.containerd.jrunc.v2 ... echo"
 ctr --address "$SOCK" -n $NS run --rm --runtime io.containerd.jrunc.v2 --rootfs "$ROOTFS" \
-    demo-echo echo "hello from busybox, run by the Java shim"
+    demo-echo /bin/echo "hello from busybox, run by the Java shim"
 
 echo "== a long-running container, and its shim daemon"
-ctr --address "$SOCK" -n $NS run -d --runtime io.containerd.jrunc.v2 --rootfs "$ROOTFS" demo sleep 300
+ctr --address "$SOCK" -n $NS run -d --runtime io.containerd.jrunc.v2 --rootfs "$ROOTFS" demo /bin/sleep 300
 ctr --address "$SOCK" -n $NS task ls
 BUNDLE="$WORK/state/io.containerd.runtime.v2.task/$NS/demo"
 ADDRESS=$(cat "$BUNDLE/address")

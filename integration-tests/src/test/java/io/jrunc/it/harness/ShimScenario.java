@@ -177,6 +177,24 @@ public final class ShimScenario implements AutoCloseable {
         }
     }
 
+    /**
+     * A dead shim's socket file outlives its bundle, so {@link PrivateContainerd#close()} cannot
+     * find it; after a failed scenario remove the ones nobody listens on any more.
+     */
+    private void removeStaleSockets() {
+        for (String id : ids) {
+            java.nio.file.Path socket = ShimAddress.derived(containerd.grpcSocket(), namespace, id);
+            if (Files.exists(socket) && UnixSockets.listeners(socket).isEmpty()) {
+                try {
+                    Files.deleteIfExists(socket);
+                    System.err.println("ShimScenario: removed stale shim socket " + socket + " (" + namespace + "/" + id + ")");
+                } catch (IOException e) {
+                    System.err.println("ShimScenario: cannot remove " + socket + ": " + e);
+                }
+            }
+        }
+    }
+
     static ShimScenario current() {
         return current;
     }
@@ -207,6 +225,8 @@ public final class ShimScenario implements AutoCloseable {
                 e.addSuppressed(failure);
             }
             throw e;
+        } finally {
+            removeStaleSockets();
         }
         if (failure != null) {
             throw failure;
