@@ -1,0 +1,228 @@
+package io.jrunc.runc.io;
+
+import io.jrunc.posix.Posix;
+import io.jrunc.posix.PosixException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stdio through pipes the shim creates: the process writes into pipes, the shim copies them to the client's
+ * FIFOs (or a file), and copies the stdin FIFO into the process. Only the streams the client named are wired.
+ */
+public final class PipeIo implements ProcessIo {
+    private final Posix posix;
+    private final String id;
+    private final Path stdinPath;
+    private final Path stdoutPath;
+    private final Path stderrPath;
+
+    // Pipes: [read end, write end]; -1 once handed over or closed. Guarded by this.
+    private final int[] stdinPipe;
+    private final int[] stdoutPipe;
+    private final int[] stderrPipe;
+    private int stdinHeldWriter = -1;
+    private final CountDownLatch outputDone;
+
+    /**
+     * @param stdout where stdout goes (FIFO or regular file), null when not wired; likewise stdin/stderr
+     */
+    PipeIo(Posix posix, String id, Path stdin, Path stdout, Path stderr, int uid, int gid) throws IoException {
+        this.posix = posix;
+        this.id = id;
+        this.stdinPath = stdin;
+        this.stdoutPath = stdout;
+        this.stderrPath = stderr;
+        int[] in = null;
+        int[] out = null;
+        int[] err = null;
+        try {
+            // The container's ends belong to the io uid/gid so a user-namespaced container can use them.
+            if (stdin != null) {
+                in = pipe("stdin");
+                chown(in[0], uid, gid, "stdin");
+            }
+            if (stdout != null) {
+                out = pipe("stdout");
+                chown(out[1], uid, gid, "stdout");
+            }
+            if (stderr != null) {
+                err = pipe("stderr");
+                chown(err[1], uid, gid, "stderr");
+            }
+        } catch (IoException e) {
+            for (int[] p : new int[][] {in, out, err}) {
+                closePipe(p);
+            }
+            throw e;
+        }
+        this.stdinPipe = in;
+        this.stdoutPipe = out;
+        this.stderrPipe = err;
+        this.outputDone = new CountDownLatch((out == null ? 0 : 1) + (err == null ? 0 : 1));
+    }
+
+    @Override
+    public synchronized Map<Integer, Integer> childFds() {
+        Map<Integer, Integer> fds = new HashMap<>();
+        if (stdinPipe != null && stdinPipe[0] >= 0) {
+            fds.put(0, stdinPipe[0]);
+        }
+        if (stdoutPipe != null && stdoutPipe[1] >= 0) {
+            fds.put(1, stdoutPipe[1]);
+        }
+        if (stderrPipe != null && stderrPipe[1] >= 0) {
+            fds.put(2, stderrPipe[1]);
+        }
+        return fds;
+    }
+
+    @Override
+    public synchronized void afterSpawn() {
+        closeEnd(stdinPipe, 0);
+        closeEnd(stdoutPipe, 1);
+        closeEnd(stderrPipe, 1);
+    }
+
+    @Override
+    public synchronized void start() throws IoException {
+        List<Runnable> launches = new ArrayList<>();
+        List<Integer> opened = new ArrayList<>();
+        try {
+            SharedFd outTarget = null;
+            if (stdoutPipe != null) {
+                boolean sameFile = stdoutPath.equals(stderrPath) && isRegularFile(stdoutPath);
+                outTarget = new SharedFd(posix, openOutput(stdoutPath, "stdout", opened), sameFile ? 2 : 1);
+                launches.add(copyOut("stdout", stdoutPipe, outTarget));
+            }
+            if (stderrPipe != null) {
+                SharedFd errTarget = outTarget != null && stdoutPath.equals(stderrPath) && isRegularFile(stderrPath)
+                        ? outTarget
+                        : new SharedFd(posix, openOutput(stderrPath, "stderr", opened), 1);
+                launches.add(copyOut("stderr", stderrPipe, errTarget));
+            }
+            if (stdinPipe != null) {
+                launches.add(copyIn(opened));
+            }
+        } catch (IoException e) {
+            opened.forEach(posix::close);
+            stdinHeldWriter = -1;
+            throw e;
+        }
+        launches.forEach(Runnable::run);
+    }
+
+    /** The returned launch hands the pipe's read end over to the copier (nothing is transferred before). */
+    private Runnable copyOut(String stream, int[] pipe, SharedFd target) {
+        return () -> {
+            StreamCopier copier = new StreamCopier(posix, id + "-" + stream, pipe[0], target, true, outputDone::countDown);
+            pipe[0] = -1;
+            copier.start();
+        };
+    }
+
+    /**
+     * The shim keeps a writer on the stdin FIFO (until CloseIO) so a client that reconnects does not see EOF.
+     * Opening order avoids blocking: a non-blocking reader first, which lets the non-blocking writer open,
+     * which lets a blocking reader open at once.
+     */
+    private Runnable copyIn(List<Integer> opened) throws IoException {
+        int probe = open(stdinPath, Posix.O_RDONLY | Posix.O_NONBLOCK | Posix.O_CLOEXEC, "stdin");
+        try {
+            stdinHeldWriter = open(stdinPath, Posix.O_WRONLY | Posix.O_NONBLOCK | Posix.O_CLOEXEC, "stdin");
+            opened.add(stdinHeldWriter);
+            int reader = open(stdinPath, Posix.O_RDONLY | Posix.O_CLOEXEC, "stdin");
+            opened.add(reader);
+            return () -> {
+                StreamCopier copier = new StreamCopier(posix, id + "-stdin", reader,
+                        new SharedFd(posix, stdinPipe[1], 1), false, () -> {});
+                stdinPipe[1] = -1;
+                copier.start();
+            };
+        } finally {
+            posix.close(probe);
+        }
+    }
+
+    /** A FIFO is opened read-write: that never blocks, and keeps it writable while the client reconnects. */
+    private int openOutput(Path path, String stream, List<Integer> opened) throws IoException {
+        int fd;
+        if (isRegularFile(path)) {
+            fd = open(path, Posix.O_WRONLY | Posix.O_APPEND | Posix.O_CLOEXEC, stream);
+        } else if (Files.exists(path)) {
+            fd = open(path, Posix.O_RDWR | Posix.O_CLOEXEC, stream);
+        } else {
+            throw new IoException("containerd-shim: opening " + stream + " " + path + " failed: no such file or FIFO");
+        }
+        opened.add(fd);
+        return fd;
+    }
+
+    private int open(Path path, int flags, String stream) throws IoException {
+        try {
+            return posix.open(path, flags, 0);
+        } catch (PosixException e) {
+            throw new IoException("containerd-shim: opening " + stream + " " + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isRegularFile(Path path) {
+        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(path);
+    }
+
+    @Override
+    public boolean awaitOutputDrained(Duration timeout) throws InterruptedException {
+        return outputDone.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public synchronized void closeStdin() {
+        if (stdinHeldWriter >= 0) {
+            posix.close(stdinHeldWriter);
+            stdinHeldWriter = -1;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeStdin();
+        closePipe(stdinPipe);
+        closePipe(stdoutPipe);
+        closePipe(stderrPipe);
+    }
+
+    private int[] pipe(String stream) throws IoException {
+        try {
+            return posix.pipe();
+        } catch (PosixException e) {
+            throw new IoException("failed to create " + stream + " pipe: " + e.getMessage(), e);
+        }
+    }
+
+    private void chown(int fd, int uid, int gid, String stream) throws IoException {
+        try {
+            posix.fchown(fd, uid, gid);
+        } catch (PosixException e) {
+            throw new IoException("failed to chown " + stream + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void closeEnd(int[] pipe, int end) {
+        if (pipe != null && pipe[end] >= 0) {
+            posix.close(pipe[end]);
+            pipe[end] = -1;
+        }
+    }
+
+    private void closePipe(int[] pipe) {
+        closeEnd(pipe, 0);
+        closeEnd(pipe, 1);
+    }
+}

@@ -1,0 +1,166 @@
+package io.jrunc.runc.task;
+
+import io.jrunc.posix.PosixException;
+import io.jrunc.proto.runc.v1.Options;
+import io.jrunc.proto.task.v2.CreateTaskRequest;
+import io.jrunc.runc.bundle.BundleFiles;
+import io.jrunc.runc.bundle.RuncOptionsCodec;
+import io.jrunc.runc.io.IoException;
+import io.jrunc.runc.io.ProcessIo;
+import io.jrunc.runc.io.ProcessIoFactory;
+import io.jrunc.runc.io.StdioSpec;
+import io.jrunc.runc.mount.MountException;
+import io.jrunc.runc.mount.RootfsMounter;
+import io.jrunc.runc.process.InitProcess;
+import io.jrunc.runc.process.TaskErrors;
+import io.jrunc.runc.runc.CommandRunner;
+import io.jrunc.runc.runc.CreateOptions;
+import io.jrunc.runc.runc.Runc;
+import io.jrunc.runc.runc.RuncConfig;
+import io.jrunc.runc.runc.RuncException;
+import io.jrunc.ttrpc.StatusCode;
+import io.jrunc.ttrpc.TtrpcException;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * The steps of Create up to a created runc container (containerd's §8.1): options, bundle files, rootfs
+ * mounts, stdio, {@code runc create}, copying, {@code init.pid}. Undoes its own work when a step fails.
+ */
+final class ContainerFactory {
+    private static final Logger LOG = System.getLogger(ContainerFactory.class.getName());
+
+    private final CommandRunner runner;
+    private final RootfsMounter mounter;
+    private final ProcessIoFactory ioFactory;
+    private final String namespace;
+
+    ContainerFactory(CommandRunner runner, RootfsMounter mounter, ProcessIoFactory ioFactory, String namespace) {
+        this.runner = runner;
+        this.mounter = mounter;
+        this.ioFactory = ioFactory;
+        this.namespace = namespace;
+    }
+
+    Container create(CreateTaskRequest request) throws InterruptedException {
+        String id = request.getId();
+        Path bundle = validate(request);
+        Options options = RuncOptionsCodec.fromAny(request.hasOptions() ? request.getOptions() : null);
+        if (!request.getCheckpoint().isEmpty()) {
+            throw new TtrpcException(StatusCode.UNIMPLEMENTED, "restoring from a checkpoint is not supported by this shim yet");
+        }
+        BundleFiles files = new BundleFiles(bundle);
+        try {
+            files.writeOptions(options);
+            // The Go shim writes the binary name on its own too; its delete action reads both.
+            files.writeRuntime(options.getBinaryName());
+        } catch (IOException e) {
+            throw TaskErrors.unknown("cannot write runtime files into bundle " + bundle + ": " + e.getMessage());
+        }
+        Optional<Path> rootfs = mountRootfs(request, files);
+        ProcessIo io = null;
+        Runc runc = new Runc(runner, RuncConfig.of(options, bundle, namespace));
+        boolean created = false;
+        try {
+            StdioSpec stdio = new StdioSpec(request.getStdin(), request.getStdout(), request.getStderr(),
+                    request.getTerminal());
+            io = createIo(id, stdio, options);
+            ProcessIo processIo = io;
+            try {
+                runc.create(id, bundle, new CreateOptions(files.initPidFile(), options.getNoPivotRoot(),
+                        options.getNoNewKeyring(), processIo.childFds(), processIo::afterSpawn));
+            } catch (RuncException e) {
+                throw TaskErrors.unknown(runc.describe("OCI runtime create failed", e));
+            }
+            created = true;
+            try {
+                io.start();
+            } catch (IoException e) {
+                throw TaskErrors.unknown("failed to start io pipe copy: " + e.getMessage());
+            }
+            int pid;
+            try {
+                pid = files.readInitPid();
+            } catch (IOException e) {
+                throw TaskErrors.unknown("failed to retrieve OCI runtime container pid: " + e.getMessage());
+            }
+            InitProcess init = new InitProcess(id, pid, stdio, runc, io, mounter, rootfs);
+            return new Container(id, bundle, init, !files.hasPrivatePidNamespace());
+        } catch (RuntimeException | InterruptedException e) {
+            undo(id, runc, created, io, rootfs);
+            throw e;
+        }
+    }
+
+    private static Path validate(CreateTaskRequest request) {
+        if (request.getId().isEmpty()) {
+            throw TtrpcException.invalidArgument("CreateTaskRequest.id must name the container");
+        }
+        if (request.getBundle().isEmpty()) {
+            throw TtrpcException.invalidArgument("CreateTaskRequest.bundle must be the bundle directory");
+        }
+        Path bundle = Path.of(request.getBundle());
+        if (!bundle.isAbsolute() || !Files.isDirectory(bundle)) {
+            throw TtrpcException.invalidArgument("bundle " + bundle + " is not an absolute path of a directory");
+        }
+        return bundle;
+    }
+
+    /** Mounts the request's rootfs components on {@code <bundle>/rootfs}; none means the spec's root is used as is. */
+    private Optional<Path> mountRootfs(CreateTaskRequest request, BundleFiles files) {
+        if (request.getRootfsCount() == 0) {
+            return Optional.empty();
+        }
+        Path target = files.rootfs();
+        try {
+            Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        } catch (FileAlreadyExistsException e) {
+            // containerd makes it before start.
+        } catch (IOException e) {
+            throw TaskErrors.unknown("cannot create rootfs directory " + target + ": " + e.getMessage());
+        }
+        try {
+            mounter.mountAll(request.getRootfsList(), target);
+        } catch (MountException e) {
+            throw TaskErrors.unknown(e.getMessage());
+        }
+        return Optional.of(target);
+    }
+
+    private ProcessIo createIo(String id, StdioSpec stdio, Options options) {
+        try {
+            return ioFactory.create(id, stdio, options.getIoUid(), options.getIoGid());
+        } catch (ProcessIoFactory.UnsupportedStdioException e) {
+            throw new TtrpcException(StatusCode.UNIMPLEMENTED, e.getMessage());
+        } catch (IoException e) {
+            throw TaskErrors.unknown("failed to create init process I/O: " + e.getMessage());
+        }
+    }
+
+    private void undo(String id, Runc runc, boolean created, ProcessIo io, Optional<Path> rootfs)
+            throws InterruptedException {
+        if (created) {
+            try {
+                runc.delete(id, true);
+            } catch (RuncException e) {
+                LOG.log(Level.WARNING, "cannot remove half-created container " + id + ": " + e.getMessage());
+            }
+        }
+        if (io != null) {
+            io.close();
+        }
+        if (rootfs.isPresent()) {
+            try {
+                mounter.unmountAll(rootfs.get());
+            } catch (PosixException e) {
+                LOG.log(Level.WARNING, "failed to cleanup rootfs mount of " + id + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.jrunc.runc.task;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jrunc.posix.ProcessExit;
+import io.jrunc.runc.io.NullIo;
+import io.jrunc.runc.io.StdioSpec;
+import io.jrunc.runc.process.InitProcess;
+import io.jrunc.ttrpc.StatusCode;
+import io.jrunc.ttrpc.TtrpcException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ContainerRegistryTest {
+    private final ContainerRegistry registry = new ContainerRegistry();
+
+    private static Container container(String id, int pid) {
+        InitProcess init = new InitProcess(id, pid, new StdioSpec("", "", "", false), null, new NullIo(), null,
+                Optional.empty());
+        return new Container(id, Path.of("/b", id), init, false);
+    }
+
+    @Test
+    void exitBeforeRegistrationIsHandedToTheNewContainer() {
+        ContainerRegistry.EarlyExits early = registry.beginCreate("c1");
+        ProcessExit exit = new ProcessExit(4242, 7, Instant.now());
+        assertEquals(Optional.empty(), registry.route(new ProcessExit(1111, 0, Instant.now())));
+        assertEquals(Optional.empty(), registry.route(exit));
+        assertEquals(Optional.of(exit), registry.register(container("c1", 4242), early));
+    }
+
+    @Test
+    void laterExitsAreRoutedByPidOnce() {
+        Container c = container("c1", 4242);
+        registry.register(c, registry.beginCreate("c1"));
+        ProcessExit exit = new ProcessExit(4242, 0, Instant.now());
+        assertEquals(Optional.of(c), registry.route(exit));
+        // The pid is free for reuse once its exit was routed.
+        assertEquals(Optional.empty(), registry.route(exit));
+    }
+
+    @Test
+    void exitsWhileNoCreateIsInFlightAreNotKept() {
+        ProcessExit stale = new ProcessExit(4242, 1, Instant.now());
+        registry.route(stale);
+        assertEquals(Optional.empty(), registry.register(container("c1", 4242), registry.beginCreate("c1")));
+    }
+
+    @Test
+    void idsAreUniqueAndRemovalFreesThem() {
+        Container c = container("c1", 10);
+        ContainerRegistry.EarlyExits early = registry.beginCreate("c1");
+        TtrpcException dup = assertThrows(TtrpcException.class, () -> registry.beginCreate("c1"));
+        assertEquals(StatusCode.ALREADY_EXISTS, dup.code());
+        assertFalse(registry.isEmpty(), "a create in flight keeps the daemon alive");
+        registry.register(c, early);
+        assertSame(c, registry.get("c1"));
+        registry.remove(c);
+        assertTrue(registry.isEmpty());
+        TtrpcException missing = assertThrows(TtrpcException.class, () -> registry.get("c1"));
+        assertEquals(StatusCode.NOT_FOUND, missing.code());
+        assertEquals("container not created: not found", missing.getMessage());
+    }
+
+    @Test
+    void abortedCreateReleasesTheId() {
+        registry.abortCreate(registry.beginCreate("c1"));
+        assertTrue(registry.isEmpty());
+        assertDoesNotThrow(() -> registry.beginCreate("c1"));
+    }
+}
