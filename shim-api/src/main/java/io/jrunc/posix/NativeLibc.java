@@ -14,7 +14,8 @@ final class NativeLibc {
 
     /**
      * The libc calls jnr-posix does not offer (or offers without the error code): prctl, mount, Unix
-     * sockets, pipe2, waitpid with errno, and posix_spawn with every file action glibc knows. Bound
+     * sockets (with fd passing), pipe2, waitpid with errno, poll, ptys and their window size, and
+     * posix_spawn with every file action glibc knows. Bound
      * once through jnr-ffi by {@link JnrPosix}.
      */
     public interface Calls {
@@ -34,6 +35,28 @@ final class NativeLibc {
         int listen(int fd, int backlog);
 
         int waitpid(int pid, @Out int[] status, int options);
+
+        /** {@code fds} holds struct pollfd as pairs of ints: fd, then events (low 16 bits) and revents (high). */
+        int poll(@In @Out int[] fds, long count, int timeoutMillis);
+
+        int accept4(int fd, Pointer address, Pointer addressLength, int flags);
+
+        int connect(int fd, @In byte[] address, int length);
+
+        long recvmsg(int fd, Pointer message, int flags);
+
+        long sendmsg(int fd, Pointer message, int flags);
+
+        /** For the ioctls that take a struct winsize (four unsigned shorts). */
+        int ioctl(int fd, long request, @In @Out short[] winsize);
+
+        int posix_openpt(int flags);
+
+        int grantpt(int fd);
+
+        int unlockpt(int fd);
+
+        int ptsname_r(int fd, @Out byte[] buffer, long length);
 
         /** Returns 0 or the error number itself (posix_spawn does not set errno). */
         int posix_spawnp(@Out IntByReference pid, String file, Pointer fileActions, Pointer attributes,
@@ -68,5 +91,19 @@ final class NativeLibc {
         int sigemptyset(Pointer signals);
 
         int sigfillset(Pointer signals);
+
+        int eventfd(int initval, int flags);
+
+        int epoll_create1(int flags);
+
+        int epoll_ctl(int epfd, int op, int fd, @In byte[] event);
+
+        int epoll_wait(int epfd, @Out byte[] events, int maxEvents, int timeout);
+
+        int inotify_init1(int flags);
+
+        int inotify_add_watch(int fd, String path, int mask);
+
+        int inotify_rm_watch(int fd, int wd);
     }
 }

@@ -13,6 +13,7 @@ public interface Posix {
     int O_WRONLY = 1;
     int O_RDWR = 2;
     int O_CREAT = 0100;
+    int O_NOCTTY = 0400;
     int O_APPEND = 02000;
     int O_NONBLOCK = 04000;
     int O_CLOEXEC = 02000000;
@@ -21,6 +22,21 @@ public interface Posix {
     int SIGTERM = 15;
 
     int MNT_DETACH = 2;
+
+    /** poll(2) event bits. */
+    short POLLIN = 0x001;
+    short POLLOUT = 0x004;
+    short POLLERR = 0x008;
+    short POLLHUP = 0x010;
+    short POLLNVAL = 0x020;
+
+    /** eventfd(2) flag: reads fail with EAGAIN instead of blocking while the counter is 0. */
+    int EFD_NONBLOCK = 04000;
+    /** epoll event bit: the fd is readable. */
+    int EPOLLIN = 0x001;
+    /** inotify mask bits: file modified; watch removed (file deleted or watch dropped). */
+    int IN_MODIFY = 0x002;
+    int IN_IGNORED = 0x8000;
 
     /** The process-wide implementation (jnr-posix), bound on first use. */
     static Posix get() {
@@ -64,6 +80,107 @@ public interface Posix {
      */
     default int listenUnix(Path path, int backlog) throws PosixException {
         throw new PosixException("listen", Errno.ENOSYS, "Unix sockets are not supported by " + getClass().getName());
+    }
+
+    /** eventfd(2), always close-on-exec; {@code flags} may add {@link #EFD_NONBLOCK}. Read it as 8 bytes. */
+    default int eventfd(int initval, int flags) throws PosixException {
+        throw new PosixException("eventfd", Errno.ENOSYS, "eventfd is not supported by " + getClass().getName());
+    }
+
+    /** epoll_create1(EPOLL_CLOEXEC). */
+    default int epollCreate() throws PosixException {
+        throw new PosixException("epoll_create1", Errno.ENOSYS, "epoll is not supported by " + getClass().getName());
+    }
+
+    /** epoll_ctl(ADD): watch {@code events} (e.g. {@link #EPOLLIN}) on {@code fd}; {@link #epollWait} reports {@code token}. */
+    default void epollAdd(int epfd, int fd, int events, long token) throws PosixException {
+        throw new PosixException("epoll_ctl", Errno.ENOSYS, "epoll is not supported by " + getClass().getName());
+    }
+
+    /** epoll_ctl(DEL). */
+    default void epollRemove(int epfd, int fd) throws PosixException {
+        throw new PosixException("epoll_ctl", Errno.ENOSYS, "epoll is not supported by " + getClass().getName());
+    }
+
+    /**
+     * epoll_wait for at most {@code tokens.length} events, {@code timeoutMillis} -1 meaning forever. Fills
+     * {@code tokens} with those of the ready fds and returns how many; 0 on timeout or when interrupted (EINTR).
+     */
+    default int epollWait(int epfd, long[] tokens, int timeoutMillis) throws PosixException {
+        throw new PosixException("epoll_wait", Errno.ENOSYS, "epoll is not supported by " + getClass().getName());
+    }
+
+    /**
+     * inotify_init1, always close-on-exec and non-blocking (poll it with epoll). Its reads give struct
+     * inotify_event records: int wd, uint32 mask, uint32 cookie, uint32 len, then len name bytes.
+     */
+    default int inotifyInit() throws PosixException {
+        throw new PosixException("inotify_init1", Errno.ENOSYS, "inotify is not supported by " + getClass().getName());
+    }
+
+    /** inotify_add_watch; returns the watch descriptor (the same one again for a file already watched). */
+    default int inotifyAddWatch(int fd, Path path, int mask) throws PosixException {
+        throw new PosixException("inotify_add_watch", Errno.ENOSYS, "inotify is not supported by " + getClass().getName());
+    }
+
+    /** inotify_rm_watch. */
+    default void inotifyRemoveWatch(int fd, int wd) throws PosixException {
+        throw new PosixException("inotify_rm_watch", Errno.ENOSYS, "inotify is not supported by " + getClass().getName());
+    }
+
+    /**
+     * poll(2): waits until one of {@code fds} has one of its {@code events} (or an error/hang-up), at most
+     * {@code timeoutMillis} (negative: no limit). Fills {@code revents}; returns how many fds are ready, 0 on
+     * timeout. Interrupted calls are retried with the full timeout.
+     */
+    default int poll(int[] fds, short[] events, short[] revents, int timeoutMillis) throws PosixException {
+        throw new PosixException("poll", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /** accept4(2) on a listening socket; the new connection is close-on-exec. Blocks until a peer connects. */
+    default int accept(int listenFd) throws PosixException {
+        throw new PosixException("accept4", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /** A close-on-exec Unix stream socket connected to {@code path}. */
+    default int connectUnix(Path path) throws PosixException {
+        throw new PosixException("connect", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /**
+     * recvmsg(2) of one message on a Unix socket: up to {@code buffer.length} bytes, plus the fds sent with
+     * it (SCM_RIGHTS, received close-on-exec, at most {@code maxFds}; the caller owns and must close them).
+     */
+    default ReceivedMessage receiveWithFds(int fd, byte[] buffer, int maxFds) throws PosixException {
+        throw new PosixException("recvmsg", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /** sendmsg(2) of {@code data} with {@code fds} attached (SCM_RIGHTS; none: a plain message). */
+    default void sendWithFds(int fd, byte[] data, int[] fds) throws PosixException {
+        throw new PosixException("sendmsg", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /** ioctl(TIOCSWINSZ): the terminal's size in character cells (pixels left 0). */
+    default void setWindowSize(int fd, int rows, int cols) throws PosixException {
+        throw new PosixException("ioctl", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /** ioctl(TIOCGWINSZ): {rows, cols} of the terminal. */
+    default int[] windowSize(int fd) throws PosixException {
+        throw new PosixException("ioctl", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /**
+     * A new pseudo-terminal: its master, close-on-exec and not our controlling terminal, ready for the slave
+     * ({@link #ptySlave}) to be opened.
+     */
+    default int openPtyMaster() throws PosixException {
+        throw new PosixException("posix_openpt", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /** The slave device of a pty master, e.g. /dev/pts/3. */
+    default Path ptySlave(int master) throws PosixException {
+        throw new PosixException("ptsname_r", Errno.ENOSYS, "not supported by " + getClass().getName());
     }
 
     /**

@@ -52,7 +52,17 @@ public record BundleFiles(Path dir) {
 
     /** The pid runc wrote to {@code init.pid}. */
     public int readInitPid() throws IOException {
-        return parsePid(Files.readString(initPidFile(), StandardCharsets.UTF_8));
+        return readPidFile(initPidFile());
+    }
+
+    /** Where runc writes the pid of exec {@code execId}: {@code <bundle>/<exec id>.pid}. */
+    public Path execPidFile(String execId) {
+        return dir.resolve(execId + ".pid");
+    }
+
+    /** A pid file runc wrote ({@code --pid-file}): one positive number. */
+    public static int readPidFile(Path file) throws IOException {
+        return parsePid(Files.readString(file, StandardCharsets.UTF_8));
     }
 
     public Optional<Integer> readInitPidIfPresent() throws IOException {
@@ -90,7 +100,7 @@ public record BundleFiles(Path dir) {
             }
             return pid;
         } catch (NumberFormatException e) {
-            throw new IOException("init.pid does not hold a pid: '" + text.strip() + "'");
+            throw new IOException("pid file does not hold a pid: '" + text.strip() + "'");
         }
     }
 

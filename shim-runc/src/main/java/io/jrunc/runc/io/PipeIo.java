@@ -2,8 +2,6 @@ package io.jrunc.runc.io;
 
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,53 +126,28 @@ public final class PipeIo implements ProcessIo {
         };
     }
 
-    /**
-     * The shim keeps a writer on the stdin FIFO (until CloseIO) so a client that reconnects does not see EOF.
-     * Opening order avoids blocking: a non-blocking reader first, which lets the non-blocking writer open,
-     * which lets a blocking reader open at once.
-     */
+    /** The shim keeps a writer on the stdin FIFO (until CloseIO) so a client that reconnects does not see EOF. */
     private Runnable copyIn(List<Integer> opened) throws IoException {
-        int probe = open(stdinPath, Posix.O_RDONLY | Posix.O_NONBLOCK | Posix.O_CLOEXEC, "stdin");
-        try {
-            stdinHeldWriter = open(stdinPath, Posix.O_WRONLY | Posix.O_NONBLOCK | Posix.O_CLOEXEC, "stdin");
-            opened.add(stdinHeldWriter);
-            int reader = open(stdinPath, Posix.O_RDONLY | Posix.O_CLOEXEC, "stdin");
-            opened.add(reader);
-            return () -> {
-                StreamCopier copier = new StreamCopier(posix, id + "-stdin", reader,
-                        new SharedFd(posix, stdinPipe[1], 1), false, () -> {});
-                stdinPipe[1] = -1;
-                copier.start();
-            };
-        } finally {
-            posix.close(probe);
-        }
+        StdioFiles.StdinEnds ends = StdioFiles.openStdin(posix, stdinPath);
+        stdinHeldWriter = ends.heldWriter();
+        opened.add(ends.heldWriter());
+        opened.add(ends.reader());
+        return () -> {
+            StreamCopier copier = new StreamCopier(posix, id + "-stdin", ends.reader(),
+                    new SharedFd(posix, stdinPipe[1], 1), false, () -> {});
+            stdinPipe[1] = -1;
+            copier.start();
+        };
     }
 
-    /** A FIFO is opened read-write: that never blocks, and keeps it writable while the client reconnects. */
     private int openOutput(Path path, String stream, List<Integer> opened) throws IoException {
-        int fd;
-        if (isRegularFile(path)) {
-            fd = open(path, Posix.O_WRONLY | Posix.O_APPEND | Posix.O_CLOEXEC, stream);
-        } else if (Files.exists(path)) {
-            fd = open(path, Posix.O_RDWR | Posix.O_CLOEXEC, stream);
-        } else {
-            throw new IoException("containerd-shim: opening " + stream + " " + path + " failed: no such file or FIFO");
-        }
+        int fd = StdioFiles.openOutput(posix, path, stream);
         opened.add(fd);
         return fd;
     }
 
-    private int open(Path path, int flags, String stream) throws IoException {
-        try {
-            return posix.open(path, flags, 0);
-        } catch (PosixException e) {
-            throw new IoException("containerd-shim: opening " + stream + " " + path + " failed: " + e.getMessage(), e);
-        }
-    }
-
     private static boolean isRegularFile(Path path) {
-        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(path);
+        return StdioFiles.isRegularFile(path);
     }
 
     @Override

@@ -4,11 +4,15 @@ import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import io.jrunc.posix.ProcessExit;
 import io.jrunc.proto.types.task.Status;
+import io.jrunc.runc.bundle.BundleFiles;
+import io.jrunc.runc.io.IoException;
 import io.jrunc.runc.io.ProcessIo;
 import io.jrunc.runc.io.StdioSpec;
 import io.jrunc.runc.mount.RootfsMounter;
+import io.jrunc.runc.runc.RestoreOptions;
 import io.jrunc.runc.runc.Runc;
 import io.jrunc.runc.runc.RuncException;
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -23,18 +27,21 @@ import java.util.function.Consumer;
  * stopped, deleted), its exit, and the runc calls that move it. Operations (start, pause, resume, kill,
  * delete) run one at a time; exits never wait for them (they are held instead, see {@link #offerExit}).
  */
-public final class InitProcess {
+public final class InitProcess implements ContainerProcess {
     private static final Logger LOG = System.getLogger(InitProcess.class.getName());
     /** How long Delete waits for the last output to reach the client, as the Go shim. */
     static final Duration IO_DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     private final String id;
-    private final int pid;
+    /** 0 until a restored container has started. */
+    private volatile int pid;
     private final StdioSpec stdio;
     private final Runc runc;
     private final ProcessIo io;
     private final RootfsMounter mounter;
     private final Optional<Path> mountedRootfs;
+    /** Set when the container was created from a checkpoint: Start restores it. */
+    private final Optional<RestorePlan> restore;
     private final ReentrantLock operations = new ReentrantLock();
     private final CompletableFuture<ExitState> exited = new CompletableFuture<>();
 
@@ -53,6 +60,15 @@ public final class InitProcess {
      */
     public InitProcess(String id, int pid, StdioSpec stdio, Runc runc, ProcessIo io, RootfsMounter mounter,
             Optional<Path> mountedRootfs) {
+        this(id, pid, stdio, runc, io, mounter, mountedRootfs, Optional.empty());
+    }
+
+    /**
+     * @param restore how Start restores a container created from a checkpoint (its pid is 0 until then); empty
+     *     for a container {@code runc create} made
+     */
+    public InitProcess(String id, int pid, StdioSpec stdio, Runc runc, ProcessIo io, RootfsMounter mounter,
+            Optional<Path> mountedRootfs, Optional<RestorePlan> restore) {
         this.id = id;
         this.pid = pid;
         this.stdio = stdio;
@@ -60,18 +76,32 @@ public final class InitProcess {
         this.io = io;
         this.mounter = mounter;
         this.mountedRootfs = mountedRootfs;
+        this.restore = restore;
     }
 
+    @Override
     public String id() {
         return id;
     }
 
+    @Override
     public int pid() {
         return pid;
     }
 
+    @Override
     public StdioSpec stdio() {
         return stdio;
+    }
+
+    @Override
+    public Optional<ProcessIo> io() {
+        return Optional.of(io);
+    }
+
+    /** Created from a checkpoint and not started yet. */
+    public synchronized boolean awaitingRestore() {
+        return restore.isPresent() && status == ProcessStatus.CREATED;
     }
 
     public Runc runc() {
@@ -83,15 +113,18 @@ public final class InitProcess {
     }
 
     /** The status State reports: like {@link #status()}, but "pausing" while a pause is in progress. */
+    @Override
     public synchronized Status reportedStatus() {
         return pausing ? Status.PAUSING : status.toProto();
     }
 
+    @Override
     public synchronized ExitState exitState() {
         return exit;
     }
 
     /** Completes when the process exited (or was deleted without an exit seen). */
+    @Override
     public CompletableFuture<ExitState> exited() {
         return exited;
     }
@@ -157,6 +190,15 @@ public final class InitProcess {
      * afterwards through {@code applyExit}, so the start event always precedes the exit event.
      */
     public void start(Runnable publishStarted, Consumer<ProcessExit> applyExit) throws InterruptedException {
+        start(PidClaim.NONE, publishStarted, applyExit);
+    }
+
+    /**
+     * Like {@link #start(Runnable, Consumer)}; a container created from a checkpoint is restored instead
+     * ({@code runc restore}), its stdio copying starts, and its new pid goes to {@code claim} before the event.
+     */
+    public void start(PidClaim claim, Runnable publishStarted, Consumer<ProcessExit> applyExit)
+            throws InterruptedException {
         operations.lock();
         try {
             synchronized (this) {
@@ -166,10 +208,14 @@ public final class InitProcess {
                 exitHolds++;
             }
             try {
-                try {
-                    runc.start(id);
-                } catch (RuncException e) {
-                    throw TaskErrors.unknown(runc.describe("OCI runtime start failed", e));
+                if (restore.isPresent()) {
+                    restoreNow(restore.get(), claim);
+                } else {
+                    try {
+                        runc.start(id);
+                    } catch (RuncException e) {
+                        throw TaskErrors.unknown(runc.describe("OCI runtime start failed", e));
+                    }
                 }
                 synchronized (this) {
                     status = ProcessStatus.RUNNING;
@@ -178,6 +224,83 @@ public final class InitProcess {
             } finally {
                 releaseExits(applyExit);
             }
+        } finally {
+            operations.unlock();
+        }
+    }
+
+    private void restoreNow(RestorePlan plan, PidClaim claim) throws InterruptedException {
+        try {
+            runc.restore(id, plan.bundle(), new RestoreOptions(plan.criu(), plan.pidFile(), io.consoleSocket(),
+                    plan.noPivot(), io.childFds(), io::afterSpawn));
+        } catch (RuncException e) {
+            throw TaskErrors.unknown(runc.describe("OCI runtime restore failed", e));
+        }
+        try {
+            io.start();
+        } catch (IoException e) {
+            throw TaskErrors.unknown("failed to start io pipe copy: " + e.getMessage());
+        }
+        int restored;
+        try {
+            restored = BundleFiles.readPidFile(plan.pidFile());
+        } catch (IOException e) {
+            throw TaskErrors.unknown("failed to retrieve OCI runtime container pid: " + e.getMessage());
+        }
+        pid = restored;
+        // Held: this start still holds exits, so the start event goes out first.
+        claim.claim(restored).ifPresent(this::offerExit);
+    }
+
+    /** Whether Exec may add a process now; the Go shim's words when not. */
+    public synchronized void checkCanExec() {
+        if (restore.isPresent() && status == ProcessStatus.CREATED) {
+            throw TaskErrors.unknown("cannot exec in a created state");
+        }
+        switch (status) {
+            case PAUSED, STOPPED, DELETED -> throw TaskErrors.unknown("cannot exec in a " + status.word() + " state");
+            case CREATED, RUNNING -> {}
+        }
+    }
+
+    /** {@code runc update --resources -} with the OCI LinuxResources JSON; refused once the init stopped. */
+    public void update(byte[] resourcesJson) throws InterruptedException {
+        operations.lock();
+        try {
+            synchronized (this) {
+                switch (status) {
+                    case STOPPED -> throw TaskErrors.unknown("cannot update a stopped container");
+                    case DELETED -> throw TaskErrors.unknown("cannot update a deleted process");
+                    case CREATED, RUNNING, PAUSED -> {}
+                }
+            }
+            try {
+                runc.update(id, resourcesJson);
+            } catch (RuncException e) {
+                // The Go shim returns go-runc's error as is here, without the log.json lookup.
+                throw TaskErrors.unknown(e.getMessage());
+            }
+        } finally {
+            operations.unlock();
+        }
+    }
+
+    /**
+     * {@code runc checkpoint} of a running or paused container; it keeps running unless {@code exit}. A failure
+     * is reported as the first line of runc's error plus where criu's log was copied to.
+     */
+    public void checkpoint(CheckpointPlan plan) throws InterruptedException {
+        operations.lock();
+        try {
+            synchronized (this) {
+                switch (status) {
+                    case CREATED -> throw TaskErrors.unknown("cannot checkpoint a task in created state");
+                    case STOPPED -> throw TaskErrors.unknown("cannot checkpoint a stopped container");
+                    case DELETED -> throw TaskErrors.unknown("cannot checkpoint a deleted process");
+                    case RUNNING, PAUSED -> {}
+                }
+            }
+            plan.run(runc, id);
         } finally {
             operations.unlock();
         }
@@ -344,6 +467,7 @@ public final class InitProcess {
     }
 
     /** CloseIO: drop the shim's writer on the stdin FIFO. */
+    @Override
     public void closeStdin() {
         io.closeStdin();
     }

@@ -5,6 +5,7 @@ import io.jrunc.posix.PosixException;
 import io.jrunc.posix.ProcessExit;
 import io.jrunc.posix.Reaper;
 import io.jrunc.posix.SpawnSpec;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,13 +56,19 @@ public final class CommandRunner {
      */
     public CommandResult run(List<String> argv, Map<Integer, Integer> fds, boolean captureOutput, Runnable onSpawned)
             throws PosixException, IOException, InterruptedException {
-        Path capture = null;
         int captureFd = -1;
+        int readFd = -1;
         Map<Integer, Integer> childFds = new HashMap<>(fds);
         try {
             if (captureOutput && !(fds.containsKey(1) && fds.containsKey(2))) {
-                capture = Files.createTempFile("jrunc-cmd", ".out");
-                captureFd = posix.open(capture, Posix.O_WRONLY | Posix.O_CLOEXEC, 0);
+                // Unlinked at once: a daemon killed during the call leaves no file behind.
+                Path capture = Files.createTempFile("jrunc-cmd", ".out");
+                try {
+                    captureFd = posix.open(capture, Posix.O_WRONLY | Posix.O_CLOEXEC, 0);
+                    readFd = posix.open(capture, Posix.O_RDONLY | Posix.O_CLOEXEC, 0);
+                } finally {
+                    Files.deleteIfExists(capture);
+                }
                 childFds.putIfAbsent(1, captureFd);
                 childFds.putIfAbsent(2, captureFd);
             }
@@ -76,16 +83,26 @@ public final class CommandRunner {
                 onSpawned.run();
             }
             ProcessExit exit = awaitExit(spawned);
-            String output = capture == null ? "" : Files.readString(capture, StandardCharsets.UTF_8);
+            String output = readFd < 0 ? "" : readAll(readFd);
             return new CommandResult(exit.status(), output);
         } finally {
             if (captureFd >= 0) {
                 posix.close(captureFd);
             }
-            if (capture != null) {
-                Files.deleteIfExists(capture);
+            if (readFd >= 0) {
+                posix.close(readFd);
             }
         }
+    }
+
+    private String readAll(int fd) throws PosixException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = posix.read(fd, buffer, 0, buffer.length)) > 0) {
+            out.write(buffer, 0, n);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static ProcessExit awaitExit(Reaper.Spawned spawned) throws InterruptedException, IOException {

@@ -1,7 +1,9 @@
 package io.jrunc.runc.runc;
 
+import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +28,14 @@ public final class Runc {
     }
 
     /**
-     * {@code runc create --bundle B --pid-file P [--no-pivot] [--no-new-keyring] <id>}. runc's stdio is the
-     * container's (pipes, or /dev/null for null IO), so its own words reach only log.json.
+     * {@code runc create --bundle B --pid-file P [--console-socket S] [--no-pivot] [--no-new-keyring] <id>}.
+     * runc's stdio is the container's (pipes, or /dev/null for null IO), so its own words reach only log.json.
      */
     public void create(String id, Path bundle, CreateOptions options)
             throws RuncException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("create", "--bundle", bundle.toString(),
                 "--pid-file", options.pidFile().toAbsolutePath().toString()));
+        options.consoleSocket().ifPresent(socket -> args.addAll(List.of("--console-socket", socket.toString())));
         if (options.noPivot()) {
             args.add("--no-pivot");
         }
@@ -43,6 +46,100 @@ public final class Runc {
         CommandResult result = execute(args, options.stdio(), false, options.afterSpawn());
         if (!result.succeeded()) {
             throw RuncException.failed(config.binary(), result, false);
+        }
+    }
+
+    /**
+     * {@code runc exec --process F [--console-socket S] --detach --pid-file P <id>}, with the OCI process
+     * JSON in a temporary {@code runc-process*} file (in $XDG_RUNTIME_DIR, else the temp dir) that is
+     * removed afterwards. runc's stdio is the new process's, as for create.
+     */
+    public void exec(String id, byte[] processJson, ExecOptions options) throws RuncException, InterruptedException {
+        Path spec;
+        try {
+            spec = Files.createTempFile(tempDir(), "runc-process", "");
+            Files.write(spec, processJson);
+        } catch (IOException e) {
+            throw new RuncException("cannot write the process spec for " + config.binary() + " exec: " + e.getMessage(), e);
+        }
+        try {
+            List<String> args = new ArrayList<>(List.of("exec", "--process", spec.toString()));
+            options.consoleSocket().ifPresent(socket -> args.addAll(List.of("--console-socket", socket.toString())));
+            args.addAll(List.of("--detach", "--pid-file", options.pidFile().toAbsolutePath().toString(), id));
+            CommandResult result = execute(args, options.stdio(), false, options.afterSpawn());
+            if (!result.succeeded()) {
+                throw RuncException.failed(config.binary(), result, false);
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(spec);
+            } catch (IOException e) {
+                // a stray temp file is harmless
+            }
+        }
+    }
+
+    /**
+     * {@code runc restore <criu paths> --detach --pid-file P [--console-socket S] [--no-pivot] -no-subreaper
+     * --bundle B <id>}: starts a container created from a checkpoint.
+     */
+    public void restore(String id, Path bundle, RestoreOptions options) throws RuncException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("restore"));
+        args.addAll(options.criu().args());
+        args.addAll(List.of("--detach", "--pid-file", options.pidFile().toAbsolutePath().toString()));
+        options.consoleSocket().ifPresent(socket -> args.addAll(List.of("--console-socket", socket.toString())));
+        if (options.noPivot()) {
+            args.add("--no-pivot");
+        }
+        // One dash, as go-runc writes it (runc's flag parser takes both).
+        args.addAll(List.of("-no-subreaper", "--bundle", bundle.toString(), id));
+        CommandResult result = execute(args, options.stdio(), false, options.afterSpawn());
+        if (!result.succeeded()) {
+            throw RuncException.failed(config.binary(), result, false);
+        }
+    }
+
+    /**
+     * {@code runc checkpoint <criu flags> [--leave-running] <id>}; runc's output is captured for the error.
+     */
+    public void checkpoint(String id, CriuOptions criu, boolean leaveRunning) throws RuncException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("checkpoint"));
+        args.addAll(criu.args());
+        if (leaveRunning) {
+            args.add("--leave-running");
+        }
+        args.add(id);
+        runOrThrow(args);
+    }
+
+    /** {@code runc update --resources - <id>} with the OCI LinuxResources JSON on runc's stdin. */
+    public void update(String id, byte[] resourcesJson) throws RuncException, InterruptedException {
+        Path input;
+        try {
+            input = Files.createTempFile("jrunc-resources", ".json");
+            Files.write(input, resourcesJson);
+        } catch (IOException e) {
+            throw new RuncException("cannot write the resources for " + config.binary() + " update: " + e.getMessage(), e);
+        }
+        Posix posix = runner.posix();
+        int fd = -1;
+        try {
+            fd = posix.open(input, Posix.O_RDONLY | Posix.O_CLOEXEC, 0);
+            CommandResult result = execute(List.of("update", "--resources", "-", id), Map.of(0, fd), true, () -> {});
+            if (!result.succeeded()) {
+                throw RuncException.failed(config.binary(), result, true);
+            }
+        } catch (PosixException e) {
+            throw new RuncException("cannot open the resources for " + config.binary() + " update: " + e.getMessage(), e);
+        } finally {
+            if (fd >= 0) {
+                posix.close(fd);
+            }
+            try {
+                Files.deleteIfExists(input);
+            } catch (IOException e) {
+                // a stray temp file is harmless
+            }
         }
     }
 
@@ -102,6 +199,11 @@ public final class Runc {
             return context + ": unable to retrieve OCI runtime error (" + e.getMessage() + "): " + failure.getMessage();
         }
         return context + ": " + logged.orElse(failure.getMessage());
+    }
+
+    private static Path tempDir() {
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        return xdg == null || xdg.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(xdg);
     }
 
     private String runOrThrow(List<String> args) throws RuncException, InterruptedException {

@@ -12,9 +12,12 @@ import io.jrunc.runc.io.StdioSpec;
 import io.jrunc.runc.mount.MountException;
 import io.jrunc.runc.mount.RootfsMounter;
 import io.jrunc.runc.process.InitProcess;
+import io.jrunc.runc.process.IoOpener;
+import io.jrunc.runc.process.RestorePlan;
 import io.jrunc.runc.process.TaskErrors;
 import io.jrunc.runc.runc.CommandRunner;
 import io.jrunc.runc.runc.CreateOptions;
+import io.jrunc.runc.runc.CriuOptions;
 import io.jrunc.runc.runc.Runc;
 import io.jrunc.runc.runc.RuncConfig;
 import io.jrunc.runc.runc.RuncException;
@@ -31,30 +34,34 @@ import java.util.Optional;
 
 /**
  * The steps of Create up to a created runc container (containerd's §8.1): options, bundle files, rootfs
- * mounts, stdio, {@code runc create}, copying, {@code init.pid}. Undoes its own work when a step fails.
+ * mounts, stdio, {@code runc create}, copying, {@code init.pid}. A container created from a checkpoint stops
+ * after stdio: its Start restores it. Undoes its own work when a step fails.
  */
 final class ContainerFactory {
     private static final Logger LOG = System.getLogger(ContainerFactory.class.getName());
+    /** Exists while systemd runs the host (sd_booted(3)). */
+    static final Path SYSTEMD_RUNTIME_DIR = Path.of("/run/systemd/system");
 
     private final CommandRunner runner;
     private final RootfsMounter mounter;
-    private final ProcessIoFactory ioFactory;
+    private final StdioFactory stdioFactory;
     private final String namespace;
+    private final Path systemdRuntimeDir;
 
-    ContainerFactory(CommandRunner runner, RootfsMounter mounter, ProcessIoFactory ioFactory, String namespace) {
+    ContainerFactory(CommandRunner runner, RootfsMounter mounter, StdioFactory stdioFactory, String namespace,
+            Path systemdRuntimeDir) {
         this.runner = runner;
         this.mounter = mounter;
-        this.ioFactory = ioFactory;
+        this.stdioFactory = stdioFactory;
         this.namespace = namespace;
+        this.systemdRuntimeDir = systemdRuntimeDir;
     }
 
     Container create(CreateTaskRequest request) throws InterruptedException {
         String id = request.getId();
         Path bundle = validate(request);
         Options options = RuncOptionsCodec.fromAny(request.hasOptions() ? request.getOptions() : null);
-        if (!request.getCheckpoint().isEmpty()) {
-            throw new TtrpcException(StatusCode.UNIMPLEMENTED, "restoring from a checkpoint is not supported by this shim yet");
-        }
+        requireSystemdIfAsked(options);
         BundleFiles files = new BundleFiles(bundle);
         try {
             files.writeOptions(options);
@@ -72,9 +79,14 @@ final class ContainerFactory {
                     request.getTerminal());
             io = createIo(id, stdio, options);
             ProcessIo processIo = io;
+            if (!request.getCheckpoint().isEmpty()) {
+                return new Container(id, bundle, restorable(request, options, files, stdio, runc, io, rootfs),
+                        !files.hasPrivatePidNamespace(), execIo(options));
+            }
             try {
                 runc.create(id, bundle, new CreateOptions(files.initPidFile(), options.getNoPivotRoot(),
-                        options.getNoNewKeyring(), processIo.childFds(), processIo::afterSpawn));
+                        options.getNoNewKeyring(), processIo.consoleSocket(), processIo.childFds(),
+                        processIo::afterSpawn));
             } catch (RuncException e) {
                 throw TaskErrors.unknown(runc.describe("OCI runtime create failed", e));
             }
@@ -91,11 +103,40 @@ final class ContainerFactory {
                 throw TaskErrors.unknown("failed to retrieve OCI runtime container pid: " + e.getMessage());
             }
             InitProcess init = new InitProcess(id, pid, stdio, runc, io, mounter, rootfs);
-            return new Container(id, bundle, init, !files.hasPrivatePidNamespace());
+            return new Container(id, bundle, init, !files.hasPrivatePidNamespace(), execIo(options));
         } catch (RuntimeException | InterruptedException e) {
             undo(id, runc, created, io, rootfs);
             throw e;
         }
+    }
+
+    /**
+     * runc --systemd-cgroup needs systemd to create the container's scope; without it runc fails obscurely, so
+     * say what is wrong up front.
+     */
+    private void requireSystemdIfAsked(Options options) {
+        if (options.getSystemdCgroup() && !Files.isDirectory(systemdRuntimeDir)) {
+            throw TtrpcException.failedPrecondition("runc option SystemdCgroup is set but systemd is not running on "
+                    + "this host (" + systemdRuntimeDir + " does not exist): set SystemdCgroup = false in the runtime "
+                    + "options, or run containerd on a host booted with systemd");
+        }
+    }
+
+    /**
+     * The init of a container created from a checkpoint: no runc call now; Start runs {@code runc restore} with
+     * the checkpoint, criu's work path (the CriuWorkPath option, else {@code <bundle>/work}) and the parent.
+     */
+    private InitProcess restorable(CreateTaskRequest request, Options options, BundleFiles files, StdioSpec stdio,
+            Runc runc, ProcessIo io, Optional<Path> rootfs) {
+        String work = options.getCriuWorkPath().isEmpty() ? files.dir().resolve("work").toString()
+                : options.getCriuWorkPath();
+        RestorePlan plan = new RestorePlan(CriuOptions.paths(request.getCheckpoint(), work,
+                request.getParentCheckpoint()), files.dir(), files.initPidFile(), options.getNoPivotRoot());
+        return new InitProcess(request.getId(), 0, stdio, runc, io, mounter, rootfs, Optional.of(plan));
+    }
+
+    private IoOpener execIo(Options options) {
+        return stdioFactory.forOwner(options.getIoUid(), options.getIoGid());
     }
 
     private static Path validate(CreateTaskRequest request) {
@@ -135,7 +176,7 @@ final class ContainerFactory {
 
     private ProcessIo createIo(String id, StdioSpec stdio, Options options) {
         try {
-            return ioFactory.create(id, stdio, options.getIoUid(), options.getIoGid());
+            return stdioFactory.open(id, stdio, options.getIoUid(), options.getIoGid());
         } catch (ProcessIoFactory.UnsupportedStdioException e) {
             throw new TtrpcException(StatusCode.UNIMPLEMENTED, e.getMessage());
         } catch (IoException e) {

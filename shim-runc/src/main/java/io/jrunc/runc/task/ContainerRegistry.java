@@ -1,6 +1,7 @@
 package io.jrunc.runc.task;
 
 import io.jrunc.posix.ProcessExit;
+import io.jrunc.runc.process.ExecProcess;
 import io.jrunc.runc.process.TaskErrors;
 import io.jrunc.ttrpc.TtrpcException;
 import java.util.ArrayList;
@@ -12,19 +13,28 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The containers of this daemon by id and by init pid, and the exits seen while containers are being
- * created: runc's init can exit before the shim has read its pid from {@code init.pid}.
+ * The containers of this daemon by id, their processes by pid, and the exits seen while a pid is not known yet:
+ * runc's init (or an exec) can exit before the shim has read its pid file.
  */
 final class ContainerRegistry {
-    /** Exits remembered per in-flight Create; only the last ones matter (runc create takes milliseconds). */
+    /** Exits remembered per watch; only the last ones matter (runc create or exec takes milliseconds). */
     static final int MAX_EARLY_EXITS = 4096;
 
     private final Map<String, Container> byId = new HashMap<>();
-    private final Map<Integer, Container> byPid = new HashMap<>();
+    private final Map<Integer, PidOwner> byPid = new HashMap<>();
     private final Set<String> creating = new HashSet<>();
     private final List<EarlyExits> watching = new ArrayList<>();
 
-    /** Exits that no container claimed while one Create was in flight. */
+    /** Who an exit belongs to. */
+    sealed interface PidOwner permits InitOwner, ExecOwner {
+        Container container();
+    }
+
+    record InitOwner(Container container) implements PidOwner {}
+
+    record ExecOwner(Container container, ExecProcess exec) implements PidOwner {}
+
+    /** Exits that no process claimed while a Create (or a Start learning a new pid) was in flight. */
     static final class EarlyExits {
         private final String id;
         private final List<ProcessExit> exits = new ArrayList<>();
@@ -63,16 +73,41 @@ final class ContainerRegistry {
 
     /**
      * Adds a created container. Returns the exit of its init if that was seen before registration; later
-     * exits of its pid are routed to it by {@link #route}.
+     * exits of its pid are routed to it by {@link #route}. A container created from a checkpoint has no pid yet.
      */
     synchronized Optional<ProcessExit> register(Container container, EarlyExits early) {
         watching.remove(early);
         creating.remove(early.id);
         byId.put(container.id(), container);
         int pid = container.init().pid();
+        return pid > 0 ? claim(pid, new InitOwner(container), early) : Optional.empty();
+    }
+
+    /** Starts remembering unclaimed exits, for a Start that will learn a new pid from runc. */
+    synchronized EarlyExits watchExits() {
+        EarlyExits early = new EarlyExits(null);
+        watching.add(early);
+        return early;
+    }
+
+    synchronized void stopWatching(EarlyExits early) {
+        watching.remove(early);
+    }
+
+    /** Routes the exits of {@code pid} to {@code exec}; returns its exit when that was seen already. */
+    synchronized Optional<ProcessExit> claimExecPid(Container container, ExecProcess exec, int pid, EarlyExits early) {
+        return claim(pid, new ExecOwner(container, exec), early);
+    }
+
+    /** Routes the exits of {@code pid} to the (restored) init; returns its exit when that was seen already. */
+    synchronized Optional<ProcessExit> claimInitPid(Container container, int pid, EarlyExits early) {
+        return claim(pid, new InitOwner(container), early);
+    }
+
+    private Optional<ProcessExit> claim(int pid, PidOwner owner, EarlyExits early) {
         Optional<ProcessExit> seen = early.find(pid);
         if (seen.isEmpty()) {
-            byPid.put(pid, container);
+            byPid.put(pid, owner);
         }
         return seen;
     }
@@ -85,17 +120,23 @@ final class ContainerRegistry {
         return find(id).orElseThrow(TaskErrors::containerNotCreated);
     }
 
+    /** Drops the container and every pid still routed to it or its execs. */
     synchronized void remove(Container container) {
         byId.remove(container.id(), container);
-        byPid.remove(container.init().pid(), container);
+        byPid.values().removeIf(owner -> owner.container() == container);
+    }
+
+    /** Stops routing exits to a deleted exec. */
+    synchronized void forgetExec(ExecProcess exec) {
+        byPid.values().removeIf(owner -> owner instanceof ExecOwner e && e.exec() == exec);
     }
 
     /**
-     * The container whose init has this pid, which stops owning the pid (it may be reused); empty when none,
-     * in which case in-flight Creates remember the exit.
+     * The process with this pid, which stops owning the pid (it may be reused); empty when none, in which case
+     * in-flight Creates and Starts remember the exit.
      */
-    synchronized Optional<Container> route(ProcessExit exit) {
-        Container owner = byPid.remove(exit.pid());
+    synchronized Optional<PidOwner> route(ProcessExit exit) {
+        PidOwner owner = byPid.remove(exit.pid());
         if (owner == null) {
             watching.forEach(w -> w.record(exit));
         }

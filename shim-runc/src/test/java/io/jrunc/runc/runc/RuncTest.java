@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,31 @@ class RuncTest {
         assertTrue(runc.state("c1").contains("\"id\":\"c1\""));
         assertEquals(List.of("--root " + fake.root() + " --log " + bundle.resolve("log.json")
                 + " --log-format json ps --format json c1"), fake.invocations().subList(0, 1));
+    }
+
+    @Test
+    void consoleSocketsAndCriuPathsGoWhereGoRuncPutsThem() throws Exception {
+        FakeRunc fake = new FakeRunc(dir);
+        Path bundle = Files.createDirectories(dir.resolve("b"));
+        Runc runc = runc(fake, bundle);
+        Path socket = dir.resolve("pty.sock");
+        Path pidFile = bundle.resolve("init.pid");
+        for (String sub : List.of("create", "exec", "restore")) {
+            fake.failNext(sub, "recorded only");
+        }
+        assertThrows(RuncException.class, () -> runc.create("c1", bundle,
+                new CreateOptions(pidFile, true, false, Optional.of(socket), Map.of(), () -> {})));
+        assertThrows(RuncException.class, () -> runc.exec("c1", "{}".getBytes(),
+                new ExecOptions(bundle.resolve("e1.pid"), Optional.of(socket), Map.of(), () -> {})));
+        assertThrows(RuncException.class, () -> runc.restore("c1", bundle, new RestoreOptions(
+                CriuOptions.paths("/img", "/work", ""), pidFile, Optional.of(socket), false, Map.of(), () -> {})));
+        List<String> calls = fake.subcommands();
+        assertEquals("create --bundle " + bundle + " --pid-file " + pidFile + " --console-socket " + socket
+                + " --no-pivot c1", calls.get(0));
+        assertTrue(calls.get(1).matches("exec --process \\S+runc-process\\S* --console-socket " + socket
+                + " --detach --pid-file " + bundle.resolve("e1.pid") + " c1"), calls.get(1));
+        assertEquals("restore --image-path /img --work-path /work --detach --pid-file " + pidFile + " --console-socket "
+                + socket + " -no-subreaper --bundle " + bundle + " c1", calls.get(2));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jrunc.posix.ProcessExit;
 import io.jrunc.runc.io.NullIo;
 import io.jrunc.runc.io.StdioSpec;
+import io.jrunc.runc.process.ExecProcess;
 import io.jrunc.runc.process.InitProcess;
 import io.jrunc.ttrpc.StatusCode;
 import io.jrunc.ttrpc.TtrpcException;
@@ -36,7 +37,7 @@ class ContainerRegistryTest {
         Container c = container("c1", 4242);
         registry.register(c, registry.beginCreate("c1"));
         ProcessExit exit = new ProcessExit(4242, 0, Instant.now());
-        assertEquals(Optional.of(c), registry.route(exit));
+        assertEquals(Optional.of(new ContainerRegistry.InitOwner(c)), registry.route(exit));
         // The pid is free for reuse once its exit was routed.
         assertEquals(Optional.empty(), registry.route(exit));
     }
@@ -62,6 +63,44 @@ class ContainerRegistryTest {
         TtrpcException missing = assertThrows(TtrpcException.class, () -> registry.get("c1"));
         assertEquals(StatusCode.NOT_FOUND, missing.code());
         assertEquals("container not created: not found", missing.getMessage());
+    }
+
+    @Test
+    void execPidsAreClaimedLateAndForgottenWithTheirExecOrContainer() {
+        Container c = container("c1", 10);
+        registry.register(c, registry.beginCreate("c1"));
+        ExecProcess e1 = new ExecProcess("e1", "{}".getBytes(), new StdioSpec("", "", "", false), null);
+        ExecProcess e2 = new ExecProcess("e2", "{}".getBytes(), new StdioSpec("", "", "", false), null);
+
+        ContainerRegistry.EarlyExits watch = registry.watchExits();
+        ProcessExit early = new ProcessExit(20, 3, Instant.now());
+        assertEquals(Optional.empty(), registry.route(early));
+        assertEquals(Optional.of(early), registry.claimExecPid(c, e1, 20, watch), "reaped before its pid was read");
+        assertEquals(Optional.empty(), registry.claimExecPid(c, e2, 21, watch));
+        registry.stopWatching(watch);
+        ProcessExit late = new ProcessExit(21, 0, Instant.now());
+        assertEquals(Optional.of(new ContainerRegistry.ExecOwner(c, e2)), registry.route(late));
+
+        ContainerRegistry.EarlyExits again = registry.watchExits();
+        registry.claimExecPid(c, e1, 22, again);
+        registry.claimExecPid(c, e2, 23, again);
+        registry.stopWatching(again);
+        registry.forgetExec(e1);
+        assertEquals(Optional.empty(), registry.route(new ProcessExit(22, 0, Instant.now())));
+        registry.remove(c);
+        assertEquals(Optional.empty(), registry.route(new ProcessExit(23, 0, Instant.now())));
+        assertEquals(Optional.empty(), registry.route(new ProcessExit(10, 0, Instant.now())));
+    }
+
+    @Test
+    void aContainerWithoutPidYetIsRoutedOnceItsRestoredPidIsClaimed() {
+        Container c = container("c1", 0);
+        registry.register(c, registry.beginCreate("c1"));
+        assertEquals(Optional.empty(), registry.route(new ProcessExit(0, 0, Instant.now())));
+        ContainerRegistry.EarlyExits watch = registry.watchExits();
+        assertEquals(Optional.empty(), registry.claimInitPid(c, 30, watch));
+        registry.stopWatching(watch);
+        assertEquals(Optional.of(new ContainerRegistry.InitOwner(c)), registry.route(new ProcessExit(30, 0, Instant.now())));
     }
 
     @Test

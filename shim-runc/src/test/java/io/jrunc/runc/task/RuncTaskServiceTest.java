@@ -333,8 +333,9 @@ class RuncTaskServiceTest {
 
     @Test
     void unsupportedStdioIsRefusedClearly() throws Exception {
-        assertStatus(StatusCode.UNIMPLEMENTED, "STDIO scheme binary (logging binary) is not supported by this shim yet",
-                () -> service.create(createRequest("c1").setStdout("binary:///usr/bin/logger").build()));
+        assertStatus(StatusCode.UNKNOWN, "failed to create init process I/O: failed to start binary process: "
+                        + "fork/exec /nonexistent/logger: no such file or directory",
+                () -> service.create(createRequest("c1").setStdout("binary:///nonexistent/logger").build()));
         assertStatus(StatusCode.UNKNOWN, "failed to create init process I/O: unknown STDIO scheme gopher",
                 () -> service.create(createRequest("c2").setStdout("gopher://x").build()));
         assertTrue(runc.invocations().isEmpty());
@@ -420,7 +421,7 @@ class RuncTaskServiceTest {
                 () -> service.resume(ResumeRequest.newBuilder().setId("c1").build()));
         service.pause(PauseRequest.newBuilder().setId("c1").build());
         assertEquals(Status.PAUSED, state("c1").getStatus());
-        assertEquals("T", procState(state("c1").getPid()), "the fake runc stops the process");
+        assertEquals("T", awaitProcState(state("c1").getPid(), "T"), "the fake runc stops the process");
         assertStatus(StatusCode.UNKNOWN, "cannot pause a paused container",
                 () -> service.pause(PauseRequest.newBuilder().setId("c1").build()));
         assertStatus(StatusCode.UNKNOWN, "cannot delete a paused process",
@@ -437,6 +438,16 @@ class RuncTaskServiceTest {
         assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/paused", "/tasks/resumed", "/tasks/paused",
                 "/tasks/exit"), events.topics());
         assertTrue(runc.subcommands().containsAll(List.of("pause c1", "resume c1")));
+    }
+
+    /** The state letter once it is {@code expected} (a stop signal takes effect when the process runs next), or the last one read. */
+    private static String awaitProcState(int pid, String expected) throws IOException, InterruptedException {
+        String seen = procState(pid);
+        for (int i = 0; i < 200 && !seen.equals(expected); i++) {
+            Thread.sleep(10);
+            seen = procState(pid);
+        }
+        return seen;
     }
 
     private static String procState(int pid) throws IOException {

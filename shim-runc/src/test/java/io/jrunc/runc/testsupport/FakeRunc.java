@@ -57,6 +57,26 @@ public final class FakeRunc {
         Files.writeString(control.resolve("early-exit-" + id), "");
     }
 
+    /** Shell command exec {@code execId} runs (default: true). */
+    public void execCommand(String execId, String shell) throws IOException {
+        Files.writeString(control.resolve("exec-cmd-" + execId), shell);
+    }
+
+    /** Exec writes its pid file 0.5 s after the process started, so a quick process exits before. */
+    public void execWritesPidLate() throws IOException {
+        Files.writeString(control.resolve("exec-late-pid"), "");
+    }
+
+    /** Checkpoints fail the way criu does (dump.log in the work path, two lines on stderr). */
+    public void failCheckpoints() throws IOException {
+        Files.writeString(control.resolve("criu-fail"), "");
+    }
+
+    /** A file fake runc recorded (process-&lt;execid&gt;.json, update-&lt;id&gt;.json, stdout-owner-&lt;id&gt;). */
+    public String recorded(String name) throws IOException {
+        return Files.readString(control.resolve(name));
+    }
+
     /** Every invocation so far, one line of space-joined argv (without the binary) each. */
     public List<String> invocations() throws IOException {
         return Files.readAllLines(control.resolve("argv.log"));

@@ -1,0 +1,12 @@
+package io.jrunc.runc.console;
+
+/** A terminal that could not be set up or received; the message says what went wrong. */
+public class ConsoleException extends Exception {
+    public ConsoleException(String message) {
+        super(message);
+    }
+
+    public ConsoleException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,44 @@
+package io.jrunc.runc.task;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jrunc.proto.runc.v1.CheckpointOptions;
+import io.jrunc.proto.task.v2.CheckpointTaskRequest;
+import io.jrunc.runc.process.CheckpointPlan;
+import io.jrunc.runc.runc.CriuOptions;
+import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.ttrpc.TypeUrls;
+import java.nio.file.Path;
+
+/** Turns a Checkpoint request into the runc checkpoint the Go shim would run. */
+final class Checkpoints {
+    private Checkpoints() {}
+
+    /**
+     * Images go to the request's path; criu works in the options' work path, else in
+     * {@code <bundle>/work/criu-work}, which is removed afterwards.
+     */
+    static CheckpointPlan plan(CheckpointTaskRequest request, Path bundle) {
+        CheckpointOptions options = options(request);
+        String work = options.getWorkPath();
+        boolean defaultWork = work.isEmpty();
+        if (defaultWork) {
+            work = bundle.resolve("work").resolve("criu-work").toString();
+        }
+        CriuOptions criu = new CriuOptions(request.getPath(), work, "", options.getOpenTcp(),
+                options.getExternalUnixSockets(), options.getTerminal(), options.getFileLocks(),
+                options.getCgroupsMode(), options.getEmptyNamespacesList());
+        return new CheckpointPlan(criu, options.getExit(), defaultWork, bundle.resolve("criu-dump.log"));
+    }
+
+    private static CheckpointOptions options(CheckpointTaskRequest request) {
+        if (!request.hasOptions() || request.getOptions().getTypeUrl().isEmpty()) {
+            return CheckpointOptions.getDefaultInstance();
+        }
+        try {
+            return TypeUrls.unpack(request.getOptions(), CheckpointOptions.getDefaultInstance());
+        } catch (InvalidProtocolBufferException e) {
+            throw TtrpcException.invalidArgument("CheckpointTaskRequest.options must hold "
+                    + CheckpointOptions.getDescriptor().getFullName() + ": " + e.getMessage());
+        }
+    }
+}
