@@ -159,6 +159,12 @@ public final class ExecProcess implements ContainerProcess {
             env.runc().exec(env.containerId(), spec, new ExecOptions(pidFile(), opened.consoleSocket(),
                     opened.childFds(), opened::afterSpawn));
         } catch (RuncException e) {
+            // Nothing will ever write to these pipes: release them now, so Delete does not wait out
+            // the drain timeout for copiers that never started, and the client sees EOF at once.
+            synchronized (this) {
+                io = null;
+            }
+            opened.close();
             throw TaskErrors.unknown(env.runc().describe("OCI runtime exec failed", e));
         }
         try {

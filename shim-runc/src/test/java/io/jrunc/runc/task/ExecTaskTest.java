@@ -207,6 +207,23 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
     }
 
     @Test
+    void aFailedExecStartWithStdioIsDeletedWithoutWaitingForOutput() throws Exception {
+        run("c1", "exec sleep 100");
+        Path stdout = Files.createDirectories(dir.resolve("fifos")).resolve("e1-stdout");
+        FakeRunc.mkfifo(stdout);
+        service.exec(execRequest("c1", "e1").setStdout(stdout.toString()).build());
+        runc.failNext("exec", "exec failed: no such file");
+        assertStatus(StatusCode.UNKNOWN, "OCI runtime exec failed: exec failed: no such file", () -> startExec("c1", "e1"));
+        runc.clearFailure("exec");
+        long begin = System.nanoTime();
+        service.delete(DeleteRequest.newBuilder().setId("c1").setExecId("e1").build());
+        long tookMillis = (System.nanoTime() - begin) / 1_000_000;
+        // No copier ever started, so there is no output to drain (the drain timeout is 2 s); CRI's
+        // ExecSync of a missing program must fail promptly, as with the Go shim.
+        assertTrue(tookMillis < 1000, "delete of a failed exec took " + tookMillis + " ms");
+    }
+
+    @Test
     void theInitExitIsPublishedAfterTheExitsOfRunningExecs() throws Exception {
         int initPid = run("c1", "exec sleep 100");
         runc.execCommand("e1", "exec sleep 100");
