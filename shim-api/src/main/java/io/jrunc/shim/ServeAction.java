@@ -7,7 +7,6 @@ import io.jrunc.shim.event.EventPublisher;
 import io.jrunc.shim.event.ForwardingEventPublisher;
 import io.jrunc.shim.log.FifoLogAppender;
 import io.jrunc.shim.log.JulBridge;
-import io.jrunc.shim.log.LogSink;
 import io.jrunc.shim.log.ShimLog;
 import io.jrunc.shim.task.TaskService;
 import io.jrunc.shim.task.TaskServiceBinding;
@@ -17,14 +16,17 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The daemon (no action): subreaper, log to the bundle's fifo, reaper, event publisher, the
- * runtime's Task service on ttrpc (inherited fd 3, or {@code -socket}), until Shutdown or
- * SIGTERM/SIGINT. Then: stop serving (running calls still answer), remove the socket file, deliver
- * queued events, exit 0.
+ * The daemon (no action): subreaper, log to a served bundle's fifo, reaper, event publisher, the
+ * runtime's Task service (inside {@link SupervisedTaskService}) on ttrpc (inherited fd 3, or
+ * {@code -socket}), its state file next to the socket, until Shutdown (after the linger of a shared
+ * daemon, see {@link DaemonExit}) or SIGTERM/SIGINT. Then: remove the state and socket files, stop
+ * serving (running calls still answer), deliver queued events, exit 0.
  */
 final class ServeAction {
     private static final System.Logger LOG = System.getLogger(ServeAction.class.getName());
@@ -38,8 +40,8 @@ final class ServeAction {
 
     int run(ShimFlags flags) throws Exception {
         JnrPosix posix = JnrPosix.instance();
-        Optional<FifoLogAppender> log = openLog(posix, flags.bundle().resolve("log"));
-        ShimLog.install(log.<LogSink>map(l -> l).orElse(LogSink.DISCARD), flags.debug() ? Level.DEBUG : Level.INFO);
+        ContainerLogs log = new ContainerLogs(fifo -> openLog(posix, fifo).map(ContainerLogs.Fifo::of), flags.id(), flags.bundle());
+        ShimLog.install(log, flags.debug() ? Level.DEBUG : Level.INFO);
         JulBridge.install();
         Thread.setDefaultUncaughtExceptionHandler((thread, e) ->
                 LOG.log(Level.ERROR, "uncaught exception in thread " + thread.getName(), e));
@@ -49,29 +51,23 @@ final class ServeAction {
         ExitSignals.install(exit);
         // The socket to remove on exit; read now, the bundle may be gone by then.
         Optional<Path> socketFile = flags.socket().or(() -> AddressFile.read(flags.bundle()).map(ShimSocketAddress::path));
+        Optional<DaemonStateFile> stateFile = socketFile.map(DaemonStateFile::of);
+        DaemonExit.Presence presence = presence(stateFile);
+        DaemonExit lifecycle = new DaemonExit(exit, linger(), DaemonExit.RETIRE_GRACE, presence);
 
         posix.becomeChildSubreaper();
         ChildReaper reaper = ChildReaper.start(posix);
         EventPublisher events = new ForwardingEventPublisher(ttrpcAddress(flags), flags.namespace());
         TtrpcServer server = null;
         try {
-            ShimContext.DaemonLifecycle lifecycle = new ShimContext.DaemonLifecycle() {
-                @Override
-                public void requestExit() {
-                    exit.complete("shutdown requested");
-                }
-
-                @Override
-                public long pid() {
-                    return ProcessHandle.current().pid();
-                }
-            };
-            TaskService tasks = runtime.createTaskService(new ShimContext(flags, events, reaper, lifecycle));
+            TaskService tasks = new SupervisedTaskService(
+                    runtime.createTaskService(new ShimContext(flags, events, reaper, lifecycle)), lifecycle, log);
             ServiceRegistry registry = TaskServiceBinding.bind(ServiceRegistry.builder(), tasks).build();
             server = flags.socket().isPresent()
                     ? TtrpcServer.bind(flags.socket().get(), registry)
                     : TtrpcServer.adopt(StartAction.DAEMON_FD, registry);
             server.closeFuture().thenRun(() -> exit.complete("server closed"));
+            presence.serving();
             LOG.log(Level.INFO, "serving on {0}", socketFile.map(Path::toString).orElse("fd " + StartAction.DAEMON_FD));
 
             String reason = exit.join();
@@ -81,17 +77,60 @@ final class ServeAction {
             LOG.log(Level.ERROR, "shim daemon failed", e);
             throw e;
         } finally {
+            // Names first: a new daemon may take them at once, while running calls still get their answers.
+            stateFile.ifPresent(f -> f.removeIfOwnedBy(ProcessHandle.current().pid()));
+            socketFile.ifPresent(ServeAction::removeSocket);
             if (server != null) {
                 server.close();
                 LOG.log(Level.DEBUG, "ttrpc server closed");
             }
-            socketFile.ifPresent(ServeAction::removeSocket);
             events.close();
             LOG.log(Level.DEBUG, "event publisher closed");
             reaper.close();
             LOG.log(Level.DEBUG, "reaper stopped");
-            log.ifPresent(FifoLogAppender::close);
+            log.close();
         }
+    }
+
+    /** The linger {@code start} resolved for this daemon and passed in the environment; none when unreadable. */
+    private static Duration linger() {
+        try {
+            return ShimSettings.resolve(Map.of(), System.getenv()).lingerDuration();
+        } catch (ShimUsageException e) {
+            LOG.log(Level.WARNING, "no idle linger: " + e.getMessage());
+            return Duration.ZERO;
+        }
+    }
+
+    /** The daemon's state file: written while it serves, marked while it retires. */
+    private static DaemonExit.Presence presence(Optional<DaemonStateFile> stateFile) {
+        return new DaemonExit.Presence() {
+            @Override
+            public void serving() {
+                publish(false);
+            }
+
+            @Override
+            public void retiring() {
+                publish(true);
+            }
+
+            private void publish(boolean retiring) {
+                if (stateFile.isEmpty()) {
+                    return;
+                }
+                DaemonStateFile file = stateFile.get();
+                DaemonStateFile.State self = DaemonStateFile.self(retiring);
+                if (file.read().equals(Optional.of(self))) {
+                    return;
+                }
+                try {
+                    file.write(self);
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot write " + file.path() + ": " + e.getMessage());
+                }
+            }
+        };
     }
 
     /** containerd's ttrpc socket; the env var is how 1.6-2.2 tell us, its default is the gRPC socket + ".ttrpc". */

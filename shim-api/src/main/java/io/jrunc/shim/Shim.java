@@ -1,6 +1,5 @@
 package io.jrunc.shim;
 
-import io.jrunc.posix.Posix;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -42,8 +41,8 @@ public final class Shim {
             switch (flags.action()) {
                 case VERSION -> write(stdout, (runtime.version().strip() + "\n").getBytes(StandardCharsets.UTF_8));
                 case START -> {
-                    StartAction start = new StartAction(Posix.get(), runtime, launcherCommand(),
-                            socketDir(), Shim::readStdin);
+                    StartAction start = new StartAction(StartCalls::ffm, runtime, launcherCommand(),
+                            socketDir(), Shim::readStdin, System.getenv());
                     write(stdout, start.run(flags).toString().getBytes(StandardCharsets.UTF_8));
                 }
                 case DELETE -> write(stdout, new DeleteAction(runtime).run(flags));

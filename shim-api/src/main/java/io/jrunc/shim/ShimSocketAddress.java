@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Where a shim daemon listens: {@code unix:///run/containerd/s/<sha256 hex>}, hashed from
  * containerd's address, the namespace and the grouping key exactly like the Go shim, so that all
- * containers of a group (a CRI pod) reach one daemon.
+ * containers of a group (a CRI pod, or a whole namespace: see {@link Grouping}) reach one daemon.
+ * The launcher script computes the same name with sha256sum for its JVM-free {@code start}.
  */
 public record ShimSocketAddress(Path path) {
 
@@ -65,15 +66,20 @@ public record ShimSocketAddress(Path path) {
      * config.json means no annotations; one that is not JSON is an error.
      */
     public static String groupingKey(Path bundle, String id) throws IOException {
+        return groupingKey(annotations(bundle), id);
+    }
+
+    /** The annotations in a bundle's {@code config.json}: empty without the file, an error when it is not JSON. */
+    public static Map<String, Object> annotations(Path bundle) throws IOException {
         Path config = bundle.resolve("config.json");
         byte[] content;
         try {
             content = Files.readAllBytes(config);
         } catch (NoSuchFileException e) {
-            return id;
+            return Map.of();
         }
         try {
-            return groupingKey(Json.object(Json.parseObject(content), "annotations"), id);
+            return Json.object(Json.parseObject(content), "annotations");
         } catch (JsonException e) {
             throw new IOException(config + ": " + e.getMessage(), e);
         }

@@ -46,6 +46,7 @@ class StartActionTest {
               echo "fd3=$fd3"
               echo "sid=$(cut -d' ' -f6 /proc/$$/stat)"
               echo "pid=$$"
+              echo "env=$JRUNC_GROUPING $JRUNC_LINGER"
             } > daemon.tmp && mv daemon.tmp daemon.info
             i=0
             while [ ! -e go ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
@@ -90,9 +91,54 @@ class StartActionTest {
         throw new AssertionError("daemon " + pid + " did not exit");
     }
 
+    /**
+     * The shim's kernel calls (FFM), plus a jnr spawn of /bin/true after each spawn: the test's reaper sleeps
+     * while this JVM has no children and only jnr spawns wake it (in the shim, start has no reaper).
+     */
+    private static StartCalls ffmSeenByReaper() {
+        StartCalls ffm = StartCalls.ffm();
+        return new StartCalls() {
+            @Override
+            public int listenUnix(Path path, int backlog) throws io.jrunc.posix.PosixException {
+                return ffm.listenUnix(path, backlog);
+            }
+
+            @Override
+            public int spawnDetached(io.jrunc.posix.SpawnSpec spec) throws io.jrunc.posix.PosixException {
+                int pid = ffm.spawnDetached(spec);
+                Posix.get().spawnDetached(new io.jrunc.posix.SpawnSpec(List.of("/bin/true"), Map.of(), Optional.empty(),
+                        Map.of(), false));
+                return pid;
+            }
+
+            @Override
+            public void close(int fd) {
+                ffm.close(fd);
+            }
+
+            @Override
+            public void kill(int pid, int signal) throws io.jrunc.posix.PosixException {
+                ffm.kill(pid, signal);
+            }
+        };
+    }
+
+    /** start as the shim runs it: the kernel calls on FFM. */
     private StartAction start(byte[] stdin) {
-        return new StartAction(Posix.get(), runtime, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake-daemon"),
-                socketDir, () -> stdin);
+        return new StartAction(StartActionTest::ffmSeenByReaper, runtime, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake-daemon"),
+                socketDir, () -> stdin, System.getenv());
+    }
+
+    /** A start with {@code env} (plus a config file that does not exist) as containerd's environment. */
+    private StartAction start(Map<String, String> env, java.util.function.Supplier<StartCalls> posix) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put(ShimSettings.CONFIG_ENV, tmp.resolve("no-config.toml").toString());
+        return new StartAction(posix, runtime, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake-daemon"), socketDir,
+                () -> new byte[0], all);
+    }
+
+    private static StartCalls noCalls() {
+        throw new AssertionError("kernel calls bound on a path that needs none");
     }
 
     private ShimFlags flags(String id, boolean debug) {
@@ -206,5 +252,71 @@ class StartActionTest {
         socketDir = tmp.resolve("d".repeat(60));
         Exception e = assertThrows(Exception.class, () -> start(new byte[0]).run(flags("c4", false)));
         assertTrue(e.getMessage().contains("longer than the limit of 106"), e.getMessage());
+    }
+
+    @Test
+    void aNewDaemonIsRecordedInTheStateFileAndGetsTheResolvedSettings() throws Exception {
+        Files.writeString(bundle.resolve("config.json"), "{\"annotations\":{\"io.jrunc.grouping\":\"namespace\"}}");
+        ShimSocketAddress address = start(Map.of(ShimSettings.LINGER_ENV, "2m"), StartActionTest::ffmSeenByReaper).run(flags("c5", false));
+
+        assertEquals(ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.SHARED_KEY), address);
+        Map<String, String> info = readInfo(bundle.resolve("daemon.info"));
+        assertEquals("namespace 120000ms", info.get("env"), "the daemon needs neither annotations nor config file");
+        DaemonStateFile.State state = DaemonStateFile.of(address.path()).read().orElseThrow();
+        assertEquals(Long.parseLong(info.get("pid")), state.pid());
+        assertFalse(state.retiring());
+        assertTrue(state.alive(), "start time taken from /proc: " + state);
+    }
+
+    @Test
+    void aServingDaemonIsJoinedWithoutBindingJnr() throws Exception {
+        ShimSocketAddress expected = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "c6");
+        Files.createDirectories(socketDir);
+        try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            live.bind(UnixDomainSocketAddress.of(expected.path()));
+            DaemonStateFile.of(expected.path()).write(DaemonStateFile.self(false));
+            assertEquals(expected, start(Map.of(), StartActionTest::noCalls).run(flags("c6", false)));
+        }
+        assertEquals(expected.toString(), Files.readString(bundle.resolve("address")));
+        assertEquals(0, runtime.startedPid);
+    }
+
+    @Test
+    void aRetiringDaemonIsWaitedOutThenReplaced() throws Exception {
+        ShimSocketAddress expected = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "c7");
+        Files.createDirectories(socketDir);
+        DaemonStateFile state = DaemonStateFile.of(expected.path());
+        ServerSocketChannel retiring = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        retiring.bind(UnixDomainSocketAddress.of(expected.path()));
+        state.write(DaemonStateFile.self(true));
+        long began = System.nanoTime();
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(500);
+                Files.delete(state.path());
+                Files.delete(expected.path());
+                retiring.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertEquals(expected, start(Map.of(), StartActionTest::ffmSeenByReaper).run(flags("c7", false)));
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        assertTrue(waited >= 450, "waited " + waited + " ms for the retiring daemon");
+        Map<String, String> info = readInfo(bundle.resolve("daemon.info"));
+        assertEquals(Long.parseLong(info.get("pid")), state.read().orElseThrow().pid(), "a new daemon took over");
+    }
+
+    @Test
+    void aBadLingerFailsStartAndLeavesNoSocket() throws Exception {
+        Exception e = assertThrows(ShimUsageException.class,
+                () -> start(Map.of(ShimSettings.GROUPING_ENV, "namespace", ShimSettings.LINGER_ENV, "forever"), StartActionTest::ffmSeenByReaper)
+                        .run(flags("c8", false)));
+        assertEquals("invalid environment variable JRUNC_LINGER=\"forever\": \"forever\" is not a duration (e.g. 0, 500ms, 30s, 5m)",
+                e.getMessage());
+        ShimSocketAddress address = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.SHARED_KEY);
+        assertFalse(Files.exists(address.path()));
+        assertEquals(0, runtime.startedPid);
     }
 }

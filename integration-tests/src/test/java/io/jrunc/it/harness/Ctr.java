@@ -5,28 +5,37 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** containerd's CLI bound to one daemon and one namespace: {@code ctr --address <sock> -n <ns> ...}. */
-public record Ctr(Path address, String namespace, Duration timeout) {
+/**
+ * containerd's CLI bound to one daemon and one namespace: {@code ctr --address <sock> -n <ns> ...}.
+ * {@code binary} is the ctr of the daemon's own release (see {@link ContainerdDistribution#ctr()}).
+ */
+public record Ctr(Path address, String namespace, Duration timeout, String binary) {
+    /** The system's ctr (containerd 1.6). */
     public static final String BINARY = "/usr/bin/ctr";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public Ctr(Path address, String namespace) {
-        this(address, namespace, Duration.ofSeconds(60));
+        this(address, namespace, DEFAULT_TIMEOUT);
+    }
+
+    public Ctr(Path address, String namespace, Duration timeout) {
+        this(address, namespace, timeout, BINARY);
     }
 
     public Ctr withTimeout(Duration newTimeout) {
-        return new Ctr(address, namespace, newTimeout);
+        return new Ctr(address, namespace, newTimeout, binary);
     }
 
     /** Runs ctr; a non-zero exit is returned, not thrown. */
     public CommandResult run(String... args) {
-        List<String> command = new ArrayList<>(List.of(BINARY, "--address", address.toString(), "-n", namespace));
+        List<String> command = new ArrayList<>(List.of(binary, "--address", address.toString(), "-n", namespace));
         command.addAll(List.of(args));
         return Command.run(timeout, command);
     }
 
     /** Starts ctr without waiting for it (e.g. a foreground {@code ctr run} that a kill will end). */
     public Command.Background start(String... args) {
-        List<String> command = new ArrayList<>(List.of(BINARY, "--address", address.toString(), "-n", namespace));
+        List<String> command = new ArrayList<>(List.of(binary, "--address", address.toString(), "-n", namespace));
         command.addAll(List.of(args));
         return Command.start(command);
     }

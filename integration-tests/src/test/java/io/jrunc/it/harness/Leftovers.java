@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 /**
  * What a scenario must not leave behind, scoped to one private containerd and one namespace (other
  * daemons may run on the same machine): processes (shims, runc, container processes), mounts,
- * shim sockets in /run/containerd/s, runc state dirs, cgroups and bundles of the scenario's containers.
+ * shim sockets (and the JAVA shim's daemon state files, per container or shared by the namespace) in
+ * /run/containerd/s, runc state dirs, cgroups and bundles of the scenario's containers.
  *
  * <p>Take a {@link #snapshot} before the scenario starts; after cleaning up, call {@link #assertNone}
  * with the container ids the scenario used.
@@ -50,10 +51,19 @@ public final class Leftovers {
                 found.add("mount " + m);
             }
         }
+        Path shared = JruncGrouping.sharedSocket(ctd.grpcSocket(), namespace);
+        for (Path file : List.of(shared, JruncGrouping.stateFile(shared))) {
+            if (Files.exists(file)) {
+                found.add("shared shim daemon file " + file + " (namespace " + namespace + ")");
+            }
+        }
         for (String id : containerIds) {
             Path socket = ShimAddress.derived(ctd.grpcSocket(), namespace, id);
             if (Files.exists(socket)) {
                 found.add("shim socket " + socket + " (container " + id + ")");
+            }
+            if (Files.exists(JruncGrouping.stateFile(socket))) {
+                found.add("shim daemon state file " + JruncGrouping.stateFile(socket) + " (container " + id + ")");
             }
             Path runcState = PrivateContainerd.RUNC_ROOT.resolve(namespace).resolve(id);
             if (Files.exists(runcState)) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,26 +39,69 @@ public final class PrivateContainerd implements AutoCloseable {
     private final Path configFile;
     private final Path logFile;
     private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> extraEnv;
+    private final ContainerdDistribution distribution;
     private Process process;
 
-    private PrivateContainerd(Path dir) {
+    private PrivateContainerd(Path dir, Map<String, String> extraEnv, ContainerdDistribution distribution) {
         this.dir = dir;
-        this.config = ContainerdConfig.under(dir);
+        this.extraEnv = Map.copyOf(extraEnv);
+        this.distribution = distribution;
+        this.config = ContainerdConfig.under(dir, distribution.configVersion());
         this.configFile = dir.resolve("config.toml");
         this.logFile = ItPaths.logDir().resolve("containerd-" + dir.getFileName() + ".log");
     }
 
     /** Creates the directory and config, starts containerd and waits until its Version call answers. */
     public static PrivateContainerd start() {
+        return start(Map.of());
+    }
+
+    /**
+     * {@link #start()} with more variables in containerd's environment, which its shims inherit (e.g.
+     * JRUNC_GROUPING, or JRUNC_TRACE to see which path the JAVA shim's launcher took).
+     */
+    public static PrivateContainerd start(Map<String, String> extraEnv) {
+        return start(extraEnv, null);
+    }
+
+    /**
+     * {@link #start()} of another containerd release ({@link ContainerdDistribution#obtain}): its own binary,
+     * config schema, and its bin dir early on PATH, so runtime io.containerd.runc.v2 (GO) is that release's shim.
+     */
+    public static PrivateContainerd start(ContainerdDistribution distribution) {
+        return start(Map.of(), null, distribution);
+    }
+
+    /**
+     * {@link #start(Map)} with containerd's CRI plugin enabled: {@code criPlugin} is given this daemon's
+     * directory (for CNI dirs and the like) and returns the plugin's TOML tables (see io.jrunc.it.cri.CriPluginConfig).
+     */
+    public static PrivateContainerd startWithCri(Map<String, String> extraEnv, java.util.function.Function<Path, String> criPlugin) {
+        return start(extraEnv, java.util.Objects.requireNonNull(criPlugin));
+    }
+
+    /** {@link #startWithCri(Map, java.util.function.Function)} on another containerd release. */
+    public static PrivateContainerd startWithCri(ContainerdDistribution distribution, Map<String, String> extraEnv,
+                                                 java.util.function.Function<Path, String> criPlugin) {
+        return start(extraEnv, java.util.Objects.requireNonNull(criPlugin), distribution);
+    }
+
+    private static PrivateContainerd start(Map<String, String> extraEnv, java.util.function.Function<Path, String> criPlugin) {
+        return start(extraEnv, criPlugin, ContainerdDistribution.system());
+    }
+
+    private static PrivateContainerd start(Map<String, String> extraEnv, java.util.function.Function<Path, String> criPlugin,
+                                           ContainerdDistribution distribution) {
         Path dir;
         try {
             dir = Files.createTempDirectory(Path.of("/tmp"), "jrunc-it-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PrivateContainerd ctd = new PrivateContainerd(dir);
+        PrivateContainerd ctd = new PrivateContainerd(dir, extraEnv, distribution);
         try {
-            Files.writeString(ctd.configFile, ctd.config.toToml());
+            Files.writeString(ctd.configFile, criPlugin == null ? ctd.config.toToml() : ctd.config.toToml(criPlugin.apply(dir)));
             ctd.launch();
             return ctd;
         } catch (IOException e) {
@@ -71,6 +115,11 @@ public final class PrivateContainerd implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The containerd release this daemon runs. */
+    public ContainerdDistribution distribution() {
+        return distribution;
     }
 
     public Path grpcSocket() {
@@ -115,7 +164,7 @@ public final class PrivateContainerd implements AutoCloseable {
     }
 
     public Ctr ctr(String namespace) {
-        return new Ctr(grpcSocket(), namespace);
+        return new Ctr(grpcSocket(), namespace, Ctr.DEFAULT_TIMEOUT, distribution.ctr().toString());
     }
 
     public ContainerdClient client(String namespace) {
@@ -177,21 +226,22 @@ public final class PrivateContainerd implements AutoCloseable {
     private synchronized void launch() throws IOException {
         Files.writeString(logFile, "=== starting containerd " + java.time.Instant.now() + "\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "--config", configFile.toString())
+        ProcessBuilder pb = new ProcessBuilder(distribution.containerd().toString(), "--config", configFile.toString())
                 .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        pb.environment().put("PATH", shimPath());
+        pb.environment().put("PATH", shimPath(distribution));
+        pb.environment().putAll(extraEnv);
         // A stale socket from a killed daemon would make the readiness check pass too early.
         Files.deleteIfExists(grpcSocket());
         process = pb.start();
         awaitReady();
     }
 
-    private static String shimPath() {
+    private static String shimPath(ContainerdDistribution distribution) {
         String inherited = System.getenv().getOrDefault("PATH", "");
-        String path = ItPaths.shimDistBin() + ":" + inherited;
+        String path = ItPaths.shimDistBin() + ":" + (distribution.isSystem() ? "" : distribution.binDir() + ":") + inherited;
         for (String dir : List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
             if (!(":" + path + ":").contains(":" + dir + ":")) {
                 path += ":" + dir;
@@ -247,13 +297,21 @@ public final class PrivateContainerd implements AutoCloseable {
                 done.add("killed " + p);
             }
         }
+        List<Path> shimFiles = new ArrayList<>();
         for (Path socket : shimSocketsFromBundles()) {
+            shimFiles.addAll(List.of(socket, JruncGrouping.stateFile(socket)));
+        }
+        for (String ns : namespaces) {
+            Path shared = JruncGrouping.sharedSocket(grpcSocket(), ns);
+            shimFiles.addAll(List.of(shared, JruncGrouping.stateFile(shared)));
+        }
+        for (Path file : shimFiles) {
             try {
-                if (Files.deleteIfExists(socket)) {
-                    done.add("removed socket " + socket);
+                if (Files.deleteIfExists(file)) {
+                    done.add("removed " + file);
                 }
             } catch (IOException e) {
-                done.add("cannot remove " + socket + ": " + e);
+                done.add("cannot remove " + file + ": " + e);
             }
         }
         for (Path m : Mounts.unmountAll(dir)) {
@@ -295,7 +353,7 @@ public final class PrivateContainerd implements AutoCloseable {
             for (Path ns : nss) {
                 try (DirectoryStream<Path> bundles = Files.newDirectoryStream(ns)) {
                     for (Path bundle : bundles) {
-                        if (Files.exists(bundle.resolve("address"))) {
+                        if (Files.exists(bundle.resolve("address")) || Files.exists(bundle.resolve(ShimAddress.BOOTSTRAP_FILE))) {
                             sockets.add(ShimAddress.fromBundle(bundle));
                         }
                     }

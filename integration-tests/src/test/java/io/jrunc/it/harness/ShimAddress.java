@@ -13,6 +13,8 @@ import java.util.HexFormat;
 public final class ShimAddress {
     /** containerd 1.6 shims put their sockets here whatever containerd's own state dir is. */
     public static final Path SOCKET_DIR = Path.of("/run/containerd/s");
+    /** What containerd 2.x writes into the bundle after a shim started: its version, address and protocol. */
+    public static final String BOOTSTRAP_FILE = "bootstrap.json";
 
     private ShimAddress() {
     }
@@ -31,9 +33,18 @@ public final class ShimAddress {
         }
     }
 
-    /** Reads {@code <bundle>/address} ("unix:///run/containerd/s/<hex>") and returns the socket path. */
+    /**
+     * Reads {@code <bundle>/address} ("unix:///run/containerd/s/<hex>") and returns the socket path. Shims that
+     * write no address file (the Go shim of containerd 2.x) are found through the {@code bootstrap.json}
+     * containerd 2.x writes into the bundle ({@code {"version":3,"address":"unix://...","protocol":"ttrpc"}}).
+     */
     public static Path fromBundle(Path bundle) {
         try {
+            if (!Files.exists(bundle.resolve("address")) && Files.exists(bundle.resolve(BOOTSTRAP_FILE))) {
+                String json = Files.readString(bundle.resolve(BOOTSTRAP_FILE), StandardCharsets.UTF_8);
+                return socketPath(io.jrunc.shim.json.Json.string(io.jrunc.shim.json.Json.parseObject(json), "address")
+                        .orElseThrow(() -> new IOException("no address in " + bundle.resolve(BOOTSTRAP_FILE) + ": " + json)));
+            }
             String address = Files.readString(bundle.resolve("address"), StandardCharsets.UTF_8).strip();
             return socketPath(address);
         } catch (IOException e) {

@@ -120,9 +120,25 @@ public final class ShimScenario implements AutoCloseable {
     private String[] runArgs(List<String> mode, String id, String... command) {
         List<String> args = new ArrayList<>(List.of("run"));
         args.addAll(mode);
+        if (shim == ShimUnderTest.JAVA && mode.stream().noneMatch(a -> a.startsWith(JruncGrouping.GROUPING_ANNOTATION + "="))) {
+            args.addAll(JruncGrouping.ctrOptions());
+        }
         args.addAll(List.of("--runtime", shim.runtime(), "--rootfs", rootfs.path().toString(), id));
         args.addAll(List.of(command));
         return args.toArray(String[]::new);
+    }
+
+    /**
+     * Makes {@code id} one of this scenario's containers (removed and leftover-checked on close), for containers
+     * a test starts with ctr arguments of its own.
+     */
+    public void own(String id) {
+        ids.add(id);
+    }
+
+    /** {@code ctr run <options> --runtime <shim> --rootfs <busybox> <id> <command>}, as arguments for {@link Ctr}. */
+    public String[] ctrRunArgs(List<String> options, String id, String... command) {
+        return runArgs(options, id, command);
     }
 
     /** Waits until containerd reports task {@code id} STOPPED (or gone). */

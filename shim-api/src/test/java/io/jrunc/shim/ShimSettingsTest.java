@@ -1,0 +1,126 @@
+package io.jrunc.shim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShimSettingsTest {
+    @TempDir
+    Path tmp;
+
+    private Map<String, String> env(String... pairs) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put(ShimSettings.CONFIG_ENV, tmp.resolve("absent.toml").toString());
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    private Path config(String text) throws Exception {
+        return Files.writeString(tmp.resolve("config.toml"), text);
+    }
+
+    @Test
+    void defaultsArePodGroupingWithoutLinger() throws Exception {
+        ShimSettings s = ShimSettings.resolve(Map.of(), env());
+        assertEquals(Grouping.POD, s.grouping());
+        assertEquals(Duration.ZERO, s.lingerDuration());
+    }
+
+    @Test
+    void annotationBeatsEnvironmentBeatsConfigFile() throws Exception {
+        Path file = config("grouping = \"container\"\nlinger = \"7s\"\n");
+        Map<String, String> withFile = env(ShimSettings.CONFIG_ENV, file.toString());
+        assertEquals(Grouping.CONTAINER, ShimSettings.resolve(Map.of(), withFile).grouping());
+
+        withFile.put(ShimSettings.GROUPING_ENV, "namespace");
+        ShimSettings fromEnv = ShimSettings.resolve(Map.of(), withFile);
+        assertEquals(Grouping.NAMESPACE, fromEnv.grouping());
+        assertEquals(Duration.ofSeconds(7), fromEnv.lingerDuration(), "linger still from the file");
+
+        ShimSettings fromAnnotation = ShimSettings.resolve(
+                Map.of(ShimSettings.GROUPING_ANNOTATION, "pod", ShimSettings.LINGER_ANNOTATION, "1m"), withFile);
+        assertEquals(Grouping.POD, fromAnnotation.grouping());
+        assertEquals(Optional.of("1m"), fromAnnotation.linger());
+    }
+
+    @Test
+    void onlyANamespaceDaemonLingersByDefaultThirtySeconds() throws Exception {
+        assertEquals(Duration.ofSeconds(30),
+                ShimSettings.resolve(Map.of(), env(ShimSettings.GROUPING_ENV, "namespace")).lingerDuration());
+        assertEquals(Duration.ofMillis(500), ShimSettings.resolve(Map.of(),
+                env(ShimSettings.GROUPING_ENV, "namespace", ShimSettings.LINGER_ENV, "500ms")).lingerDuration());
+        assertEquals(Duration.ZERO, ShimSettings.resolve(Map.of(),
+                env(ShimSettings.GROUPING_ENV, "container", ShimSettings.LINGER_ENV, "5m")).lingerDuration());
+    }
+
+    @Test
+    void anEmptyEnvironmentVariableCountsAsUnset() throws Exception {
+        assertEquals(Grouping.POD, ShimSettings.resolve(Map.of(), env(ShimSettings.GROUPING_ENV, "")).grouping());
+    }
+
+    @Test
+    void durations() {
+        assertEquals(Duration.ZERO, ShimSettings.parseDuration("0"));
+        assertEquals(Duration.ofSeconds(30), ShimSettings.parseDuration("30"));
+        assertEquals(Duration.ofMillis(250), ShimSettings.parseDuration("250ms"));
+        assertEquals(Duration.ofMinutes(2), ShimSettings.parseDuration("2m"));
+        assertEquals(Duration.ofHours(24), ShimSettings.parseDuration("24h"));
+        assertThrows(IllegalArgumentException.class, () -> ShimSettings.parseDuration("25h"));
+        assertThrows(IllegalArgumentException.class, () -> ShimSettings.parseDuration("-1s"));
+        assertThrows(IllegalArgumentException.class, () -> ShimSettings.parseDuration("1.5s"));
+        assertThrows(IllegalArgumentException.class, () -> ShimSettings.parseDuration(""));
+    }
+
+    @Test
+    void badValuesSayWhereTheyCameFrom() throws Exception {
+        ShimUsageException annotation = assertThrows(ShimUsageException.class,
+                () -> ShimSettings.resolve(Map.of(ShimSettings.GROUPING_ANNOTATION, "cluster"), env()));
+        assertEquals("invalid annotation io.jrunc.grouping=\"cluster\": \"cluster\" is not a grouping (expected "
+                + "namespace, pod or container)", annotation.getMessage());
+        ShimSettings badLinger = ShimSettings.resolve(Map.of(), env(ShimSettings.GROUPING_ENV, "namespace",
+                ShimSettings.LINGER_ENV, "soon"));
+        ShimUsageException linger = assertThrows(ShimUsageException.class, badLinger::lingerDuration);
+        assertTrue(linger.getMessage().startsWith("invalid environment variable JRUNC_LINGER=\"soon\""), linger.getMessage());
+        assertThrows(ShimUsageException.class,
+                () -> ShimSettings.resolve(Map.of(ShimSettings.GROUPING_ANNOTATION, 3L), env()));
+    }
+
+    @Test
+    void configFileSyntax() throws Exception {
+        Path file = config("""
+                # jrunc
+                  grouping="namespace"   # shared
+                linger = 45s
+                other_key = "ignored"
+
+                """);
+        Map<String, String> settings = ShimConfigFile.read(file);
+        assertEquals(Map.of("grouping", "namespace", "linger", "45s", "other_key", "ignored"), settings);
+        assertEquals(Map.of(), ShimConfigFile.read(tmp.resolve("missing")));
+        for (String bad : new String[] {"[section]", "grouping = 'pod'", "grouping = \"a\\\"b\"", "grouping",
+                "grouping = pod extra", "grouping = \"pod"}) {
+            ShimUsageException e = assertThrows(ShimUsageException.class, () -> ShimConfigFile.read(config(bad + "\n")), bad);
+            assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void groupingKeys() {
+        Map<String, Object> pod = Map.of("io.kubernetes.cri.sandbox-id", "sb1");
+        assertEquals(Grouping.SHARED_KEY, Grouping.NAMESPACE.key(pod, "c1"));
+        assertEquals("sb1", Grouping.POD.key(pod, "c1"));
+        assertEquals("c1", Grouping.CONTAINER.key(pod, "c1"));
+        assertEquals(Grouping.NAMESPACE, Grouping.parse("namespace"));
+        assertThrows(IllegalArgumentException.class, () -> Grouping.parse("Namespace"));
+    }
+}

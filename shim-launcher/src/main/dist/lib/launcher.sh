@@ -1,0 +1,295 @@
+# lib/launcher.sh: the JVM-free paths of containerd-shim-jrunc-v2 (POSIX sh and coreutils only).
+# Sourced by bin/containerd-shim-jrunc-v2 (and by the tests). Every function returns 0 when it could
+# do its part and 1 when unsure; unsure means the JVM does the whole action instead, which is always
+# right, only slower. So anything unusual (other flag forms, escapes in annotations, odd paths) falls
+# back. Variables are global (POSIX sh has no locals) and prefixed jr_.
+
+jr_socket_dir=${JRUNC_SOCKET_DIR:-/run/containerd/s}
+# What the delete action reports, like the Go shim's and our JVM delete: 128 + SIGKILL.
+jr_killed_status=137
+
+# jr_parse_args ARG...: containerd's own form only (-flag value, -debug, then start or delete last).
+# Sets jr_namespace jr_id jr_address jr_bundle jr_debug jr_action.
+jr_parse_args() {
+    jr_namespace= jr_id= jr_address= jr_bundle= jr_debug= jr_action=
+    while [ $# -gt 0 ]; do
+        case $1 in
+            -namespace | -id | -address | -publish-binary | -bundle)
+                [ $# -ge 2 ] || return 1
+                case $1 in
+                    -namespace) jr_namespace=$2 ;;
+                    -id) jr_id=$2 ;;
+                    -address) jr_address=$2 ;;
+                    -bundle) jr_bundle=$2 ;;
+                esac
+                shift 2
+                ;;
+            -debug) jr_debug=1; shift ;;
+            start | delete) [ $# -eq 1 ] || return 1; jr_action=$1; shift ;;
+            *) return 1 ;;
+        esac
+    done
+    [ -n "$jr_action" ] && [ -n "$jr_namespace" ] && [ -n "$jr_id" ] && [ -n "$jr_address" ]
+}
+
+# jr_read_annotations FILE: the annotations jrunc reads from a config.json as Go's encoding/json
+# writes it (compact, "annotations":{"key":"value",...}). Splitting on '"' makes the JSON's tokens
+# the positional parameters; a key or value with a backslash (an escape) makes it unsure. Sets
+# jr_has_X and jr_anno_X for X in grouping (io.jrunc.grouping), group (io.containerd.runc.v2.group),
+# sandbox (io.kubernetes.cri.sandbox-id).
+jr_read_annotations() {
+    jr_has_grouping= jr_has_group= jr_has_sandbox= jr_anno_grouping= jr_anno_group= jr_anno_sandbox=
+    [ -f "$1" ] || return 1
+    jr_json=$(cat -- "$1") || return 1
+    case $jr_json in
+        *'"annotations"'*) ;;
+        *) return 0 ;;
+    esac
+    # Everything before the key; this pattern form is linear in dash (a leading * is quadratic).
+    jr_before=${jr_json%%\"annotations\":\{*}
+    [ "$jr_before" != "$jr_json" ] || return 1
+    jr_ifs=$IFS
+    IFS='"'
+    set -f
+    # shellcheck disable=SC2086
+    set -- $jr_before
+    jr_n=$#
+    # shellcheck disable=SC2086
+    set -- $jr_json
+    IFS=$jr_ifs
+    set +f
+    [ "$jr_n" -lt $# ] || return 1
+    shift "$jr_n"
+    [ "$1" = annotations ] || return 1
+    case $2 in
+        ':{}'*) return 0 ;;
+        ':{') ;;
+        *) return 1 ;;
+    esac
+    shift 2
+    while :; do
+        [ $# -ge 4 ] && [ "$2" = : ] || return 1
+        case $1$3 in *\\*) return 1 ;; esac
+        case $1 in
+            io.jrunc.grouping) [ -z "$jr_has_grouping" ] || return 1; jr_has_grouping=1 jr_anno_grouping=$3 ;;
+            io.containerd.runc.v2.group) [ -z "$jr_has_group" ] || return 1; jr_has_group=1 jr_anno_group=$3 ;;
+            io.kubernetes.cri.sandbox-id) [ -z "$jr_has_sandbox" ] || return 1; jr_has_sandbox=1 jr_anno_sandbox=$3 ;;
+        esac
+        case $4 in
+            ,) shift 4 ;;
+            \}*) return 0 ;;
+            *) return 1 ;;
+        esac
+    done
+}
+
+# jr_trim_blanks VALUE: sets jr_trimmed to VALUE without leading spaces and tabs.
+jr_trim_blanks() {
+    jr_trimmed=$1
+    while :; do
+        case $jr_trimmed in
+            ' '* | '	'*) jr_trimmed=${jr_trimmed#?} ;;
+            *) return 0 ;;
+        esac
+    done
+}
+
+# jr_config_value KEY: KEY's value in the config file (JRUNC_CONFIG, default /etc/jrunc/config.toml),
+# parsed like the JVM's ShimConfigFile: key = "value" or key = bare-word, # comments. Sets
+# jr_config and jr_config_found (empty when the file or the key is absent); unsure on any line
+# the JVM would reject.
+jr_config_value() {
+    jr_config= jr_config_found=
+    jr_config_file=${JRUNC_CONFIG:-/etc/jrunc/config.toml}
+    [ -e "$jr_config_file" ] || return 0
+    [ -f "$jr_config_file" ] && [ -r "$jr_config_file" ] || return 1
+    while IFS= read -r jr_line || [ -n "$jr_line" ]; do
+        jr_trim_blanks "$jr_line"
+        case $jr_trimmed in '' | '#'*) continue ;; esac
+        jr_k=${jr_trimmed%%=*}
+        [ "$jr_k" != "$jr_trimmed" ] || return 1
+        jr_trim_blanks "${jr_trimmed#*=}"
+        jr_v=$jr_trimmed
+        while :; do
+            case $jr_k in
+                *' ' | *'	') jr_k=${jr_k%?} ;;
+                *) break ;;
+            esac
+        done
+        case $jr_k in '' | [!A-Za-z_]* | *[!A-Za-z0-9_]*) return 1 ;; esac
+        case $jr_v in
+            \"*)
+                jr_v=${jr_v#\"}
+                jr_val=${jr_v%%\"*}
+                [ "$jr_val" != "$jr_v" ] || return 1
+                case $jr_val in *\\*) return 1 ;; esac
+                jr_rest=${jr_v#*\"}
+                ;;
+            *)
+                jr_val=${jr_v%%[!A-Za-z0-9._-]*}
+                [ -n "$jr_val" ] || return 1
+                jr_rest=${jr_v#"$jr_val"}
+                ;;
+        esac
+        jr_trim_blanks "$jr_rest"
+        case $jr_trimmed in '' | '#'*) ;; *) return 1 ;; esac
+        [ "$jr_k" != "$1" ] || jr_config=$jr_val jr_config_found=1
+    done <"$jr_config_file"
+}
+
+# jr_grouping BUNDLE ID: the grouping key of container ID, like the JVM's ShimSettings and Grouping:
+# annotation io.jrunc.grouping, else JRUNC_GROUPING, else the config file, else pod. Sets jr_mode, jr_key.
+jr_grouping() {
+    jr_read_annotations "$1/config.json" || return 1
+    if [ -n "$jr_has_grouping" ]; then
+        jr_mode=$jr_anno_grouping
+    elif [ -n "${JRUNC_GROUPING-}" ]; then
+        jr_mode=$JRUNC_GROUPING
+    else
+        jr_config_value grouping || return 1
+        jr_mode=pod
+        [ -z "$jr_config_found" ] || jr_mode=$jr_config
+    fi
+    case $jr_mode in
+        namespace) jr_key='@jrunc-shared' ;;
+        container) jr_key=$2 ;;
+        pod)
+            if [ -n "$jr_has_group" ]; then
+                jr_key=$jr_anno_group
+            elif [ -n "$jr_has_sandbox" ]; then
+                jr_key=$jr_anno_sandbox
+            else
+                jr_key=$2
+            fi
+            ;;
+        *) return 1 ;;
+    esac
+    [ -n "$jr_key" ]
+}
+
+# jr_socket_path ADDRESS NAMESPACE KEY: the daemon socket, as ShimSocketAddress names it: the hex
+# SHA-256 of ADDRESS/NAMESPACE/KEY under the socket dir. Only for inputs Go's path.Join would leave
+# as they are (absolute, clean, no '/' in NAMESPACE or KEY). Sets jr_socket.
+jr_socket_path() {
+    case $1 in /*) ;; *) return 1 ;; esac
+    case $1 in */ | *//* | */./* | */../* | */. | */..) return 1 ;; esac
+    for jr_part in "$2" "$3"; do
+        case $jr_part in '' | . | .. | */*) return 1 ;; esac
+    done
+    jr_hash=$(printf '%s' "$1/$2/$3" | sha256sum) || return 1
+    jr_hash=${jr_hash%% *}
+    case $jr_hash in '' | *[!0-9a-f]*) return 1 ;; esac
+    [ ${#jr_hash} -eq 64 ] || return 1
+    jr_socket=$jr_socket_dir/$jr_hash
+    # The JVM refuses longer paths (sun_path); let it say so.
+    [ ${#jr_socket} -le 106 ]
+}
+
+# jr_daemon_alive SOCKET: a daemon serves SOCKET: the socket exists and its state file SOCKET.pid
+# ("<pid> <start time>", written by the daemon; a third word means retiring) names a running
+# process that started at that time (field 22 of /proc/<pid>/stat). Sets jr_daemon_pid.
+jr_daemon_alive() {
+    [ -S "$1" ] && [ -f "$1.pid" ] || return 1
+    jr_pid= jr_start= jr_extra=
+    read -r jr_pid jr_start jr_extra <"$1.pid" || return 1
+    [ -z "$jr_extra" ] || return 1
+    case $jr_pid in '' | *[!0-9]*) return 1 ;; esac
+    case $jr_start in '' | *[!0-9]*) return 1 ;; esac
+    [ -r "/proc/$jr_pid/stat" ] || return 1
+    read -r jr_stat <"/proc/$jr_pid/stat" || return 1
+    # The command name in field 2 may hold anything; fields 3... follow the last ") ".
+    jr_stat=${jr_stat##*) }
+    set -f
+    # shellcheck disable=SC2086
+    set -- $jr_stat
+    set +f
+    case $1 in Z | X) return 1 ;; esac
+    [ $# -ge 20 ] && [ "${20}" = "$jr_start" ] || return 1
+    jr_daemon_pid=$jr_pid
+}
+
+# jr_fast_start: the start action when the container's group already has a live daemon: write the
+# bundle's address file (.address, then rename) and print the address, without a newline.
+jr_fast_start() {
+    jr_b=${jr_bundle:-$PWD}
+    jr_grouping "$jr_b" "$jr_id" || return 1
+    jr_socket_path "$jr_address" "$jr_namespace" "$jr_key" || return 1
+    jr_daemon_alive "$jr_socket" || return 1
+    printf 'unix://%s' "$jr_socket" >"$jr_b/.address" && mv -f -- "$jr_b/.address" "$jr_b/address" || return 1
+    jr_trace "start fast $jr_namespace/$jr_id daemon=$jr_daemon_pid"
+    if [ -n "$jr_debug" ] && [ -p "$jr_b/log" ]; then
+        # Read-write open: never blocks, even when containerd stopped reading the fifo.
+        printf 'time="%s" level=debug msg="joined live shim daemon pid=%s grouping=%s without a JVM" logger=jrunc.launcher\n' \
+            "$(date +%Y-%m-%dT%H:%M:%S.%N%:z)" "$jr_daemon_pid" "$jr_mode" 1<>"$jr_b/log"
+    fi
+    printf 'unix://%s' "$jr_socket"
+}
+
+# jr_octal BYTE: appends BYTE to jr_out as a printf octal escape and counts it in jr_len.
+jr_octal() {
+    jr_out="$jr_out\\$((($1 >> 6) & 7))$((($1 >> 3) & 7))$(($1 & 7))"
+    jr_len=$((jr_len + 1))
+}
+
+# jr_varint N: appends N (0 <= N < 2^63) as a protobuf varint.
+jr_varint() {
+    jr_vi=$1
+    while [ "$jr_vi" -ge 128 ]; do
+        jr_octal $(((jr_vi & 127) | 128))
+        jr_vi=$((jr_vi >> 7))
+    done
+    jr_octal "$jr_vi"
+}
+
+# jr_delete_response PID STATUS SECONDS NANOS: prints containerd.task.v2.DeleteResponse
+# {pid = 1, exit_status = 2, exited_at = 3 (google.protobuf.Timestamp {seconds = 1, nanos = 2})}
+# byte for byte as protobuf-java writes it: fields in order, zero scalars left out, exited_at always set.
+jr_delete_response() {
+    jr_out= jr_len=0
+    if [ "$3" -ne 0 ]; then jr_octal 8; jr_varint "$3"; fi
+    if [ "$4" -ne 0 ]; then jr_octal 16; jr_varint "$4"; fi
+    jr_timestamp=$jr_out jr_timestamp_len=$jr_len
+    jr_out= jr_len=0
+    if [ "$1" -ne 0 ]; then jr_octal 8; jr_varint "$1"; fi
+    if [ "$2" -ne 0 ]; then jr_octal 16; jr_varint "$2"; fi
+    jr_octal 26
+    jr_varint "$jr_timestamp_len"
+    # shellcheck disable=SC2059
+    printf "$jr_out$jr_timestamp"
+}
+
+# jr_number TEXT MAX: TEXT is a canonical decimal (no sign, no leading zero) of at most MAX.
+jr_number() {
+    case $1 in '' | *[!0-9]* | 0?*) return 1 ;; esac
+    [ ${#1} -le 19 ] && [ "$1" -le "$2" ]
+}
+
+# jr_fast_delete: the delete action when the daemon has already deleted the container (runc
+# delete, unmount) and left <bundle>/.jrunc-deleted ("<pid> <status> <seconds> <nanos>"). Answers
+# what the JVM's delete answers: the init pid, 137 and now. containerd ignores the answer after a
+# normal teardown; it only uses it when the daemon died, and then there is no marker.
+jr_fast_delete() {
+    jr_marker=${jr_bundle:-$PWD}/.jrunc-deleted
+    [ -f "$jr_marker" ] || return 1
+    jr_m_pid= jr_m_status= jr_m_seconds= jr_m_nanos= jr_m_extra=
+    read -r jr_m_pid jr_m_status jr_m_seconds jr_m_nanos jr_m_extra <"$jr_marker" || return 1
+    [ -z "$jr_m_extra" ] || return 1
+    jr_number "$jr_m_pid" 4294967295 && jr_number "$jr_m_status" 4294967295 || return 1
+    jr_number "$jr_m_seconds" 253402300799 && jr_number "$jr_m_nanos" 999999999 || return 1
+    jr_now=$(date +%s.%N) || return 1
+    jr_seconds=${jr_now%.*} jr_nanos=${jr_now#*.}
+    while :; do
+        case $jr_nanos in
+            0?*) jr_nanos=${jr_nanos#0} ;;
+            *) break ;;
+        esac
+    done
+    jr_number "$jr_seconds" 253402300799 && jr_number "$jr_nanos" 999999999 || return 1
+    jr_trace "delete fast $jr_namespace/$jr_id"
+    jr_delete_response "$jr_m_pid" "$jr_killed_status" "$jr_seconds" "$jr_nanos"
+}
+
+# jr_trace LINE: appends LINE to $JRUNC_TRACE when set (tests and benchmarks watch which path ran).
+jr_trace() {
+    [ -z "${JRUNC_TRACE-}" ] || printf '%s\n' "$1" >>"$JRUNC_TRACE"
+}
