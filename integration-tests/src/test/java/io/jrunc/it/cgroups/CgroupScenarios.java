@@ -1,21 +1,16 @@
 package io.jrunc.it.cgroups;
 
-import io.jrunc.it.harness.BusyboxRootfs;
 import io.jrunc.it.harness.CommandResult;
-import io.jrunc.it.harness.ContainerdLogOnFailure;
 import io.jrunc.it.harness.Leftovers;
-import io.jrunc.it.harness.PrivateContainerd;
 import io.jrunc.it.harness.ShimScenario;
+import io.jrunc.it.harness.ScenarioSuite;
 import io.jrunc.it.harness.ShimUnderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What the cgroup scenarios share: one private containerd and busybox rootfs per class, a
@@ -23,33 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * failure, and containers run with resource limits (which {@link ShimScenario} has no option for).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-@ExtendWith(ContainerdLogOnFailure.class)
-abstract class CgroupScenarios {
+abstract class CgroupScenarios extends ScenarioSuite {
     static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
-    static PrivateContainerd containerd;
-    static BusyboxRootfs rootfs;
-
-    @BeforeAll
-    static void startContainerd() {
-        rootfs = BusyboxRootfs.create();
-        containerd = PrivateContainerd.start();
-    }
-
-    @AfterAll
-    static void stopContainerd() {
-        if (containerd != null) {
-            containerd.close();
-            containerd = null;
-        }
-        if (rootfs != null) {
-            rootfs.close();
-            rootfs = null;
-        }
-    }
-
-    static ShimScenario begin(ShimUnderTest shim) {
-        return ShimScenario.begin(containerd, rootfs, shim);
-    }
 
     /** Whether containers get cgroup v2 (the root is the unified hierarchy), as runc and containerd decide. */
     static boolean unifiedHost() {

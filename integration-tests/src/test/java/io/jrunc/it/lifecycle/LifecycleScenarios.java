@@ -1,15 +1,10 @@
 package io.jrunc.it.lifecycle;
 
-import io.jrunc.it.harness.BusyboxRootfs;
-import io.jrunc.it.harness.ContainerdLogOnFailure;
-import io.jrunc.it.harness.PrivateContainerd;
 import io.jrunc.it.harness.ShimScenario;
+import io.jrunc.it.harness.ScenarioSuite;
 import io.jrunc.it.harness.ShimUnderTest;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What every lifecycle scenario class shares: one private containerd and one busybox rootfs per
@@ -18,30 +13,5 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * GO is the reference, JAVA must behave the same.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-@ExtendWith(ContainerdLogOnFailure.class)
-abstract class LifecycleScenarios {
-    static PrivateContainerd containerd;
-    static BusyboxRootfs rootfs;
-
-    @BeforeAll
-    static void startContainerd() {
-        rootfs = BusyboxRootfs.create();
-        containerd = PrivateContainerd.start();
-    }
-
-    @AfterAll
-    static void stopContainerd() {
-        if (containerd != null) {
-            containerd.close();
-            containerd = null;
-        }
-        if (rootfs != null) {
-            rootfs.close();
-            rootfs = null;
-        }
-    }
-
-    static ShimScenario begin(ShimUnderTest shim) {
-        return ShimScenario.begin(containerd, rootfs, shim);
-    }
+abstract class LifecycleScenarios extends ScenarioSuite {
 }

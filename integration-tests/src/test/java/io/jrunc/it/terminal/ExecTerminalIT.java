@@ -17,7 +17,7 @@ class ExecTerminalIT extends TerminalScenarios {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ShimUnderTest.class)
     void anExecutedShellOnATerminalRunsCommandsFollowsResizesAndExits(ShimUnderTest shim) throws Exception {
-        try (TerminalScenario t = begin(shim)) {
+        try (TerminalScenario t = beginTerminal(shim)) {
             String id = "exec-tty";
             t.scenario().runDetached(id, "/bin/sleep", "300");
             PtySession pty = t.onTerminal(t.exec(List.of("-t"), "sh1", id, "/bin/sh"), 30, 100);

@@ -49,7 +49,7 @@ class StdinIT extends TerminalScenarios {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ShimUnderTest.class)
     void stdinPipedThroughCatInAContainerComesBackExact(ShimUnderTest shim) throws Exception {
-        try (TerminalScenario t = begin(shim)) {
+        try (TerminalScenario t = beginTerminal(shim)) {
             Path output = dir.resolve("run-output");
 
             String stderr = pipeThrough(t.run(List.of("--rm"), "stdin-cat", "/bin/cat"), output);
@@ -62,7 +62,7 @@ class StdinIT extends TerminalScenarios {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ShimUnderTest.class)
     void stdinPipedThroughCatInAnExecComesBackExact(ShimUnderTest shim) throws Exception {
-        try (TerminalScenario t = begin(shim)) {
+        try (TerminalScenario t = beginTerminal(shim)) {
             String id = "stdin-exec";
             t.scenario().runDetached(id, "/bin/sleep", "300");
             Path output = dir.resolve("exec-output");

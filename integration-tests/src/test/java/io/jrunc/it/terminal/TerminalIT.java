@@ -27,7 +27,7 @@ class TerminalIT extends TerminalScenarios {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ShimUnderTest.class)
     void anInteractiveShellShowsItsPromptAndRunsACommand(ShimUnderTest shim) throws Exception {
-        try (TerminalScenario t = begin(shim)) {
+        try (TerminalScenario t = beginTerminal(shim)) {
             PtySession pty = t.onTerminal(t.run(List.of("-t", "--rm"), "tty-sh", "/bin/sh"), 24, 80);
 
             pty.expect("/ # ", PROMPT);
@@ -42,7 +42,7 @@ class TerminalIT extends TerminalScenarios {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ShimUnderTest.class)
     void theTerminalsSizeFollowsTheClientsTerminal(ShimUnderTest shim) throws Exception {
-        try (TerminalScenario t = begin(shim)) {
+        try (TerminalScenario t = beginTerminal(shim)) {
             PtySession pty = t.onTerminal(t.run(List.of("-t", "--rm"), "tty-size", "/bin/sh"), 30, 100);
             pty.expect("/ # ", PROMPT);
 
@@ -60,7 +60,7 @@ class TerminalIT extends TerminalScenarios {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ShimUnderTest.class)
     void resizePtyThroughTheTasksApi(ShimUnderTest shim) throws Exception {
-        try (TerminalScenario t = begin(shim)) {
+        try (TerminalScenario t = beginTerminal(shim)) {
             String id = "tty-api";
             PtySession pty = t.onTerminal(t.run(List.of("-t", "--rm"), id, "/bin/sh"), 24, 80);
             pty.expect("/ # ", PROMPT);
@@ -78,7 +78,7 @@ class TerminalIT extends TerminalScenarios {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ShimUnderTest.class)
     void closingStdinOfADetachedTerminalHangsItUp(ShimUnderTest shim) throws Exception {
-        try (TerminalScenario t = begin(shim)) {
+        try (TerminalScenario t = beginTerminal(shim)) {
             String id = "tty-hup";
             PtySession pty = t.onTerminal(t.run(List.of("-d", "-t"), id, "/bin/sh"), 24, 80);
             assertEquals(0, pty.awaitExit(EXIT), pty::describe);
