@@ -18,6 +18,7 @@ import io.jrunc.proto.services.tasks.v1.DeleteResponse;
 import io.jrunc.proto.services.tasks.v1.DeleteTaskRequest;
 import io.jrunc.proto.services.tasks.v1.GetRequest;
 import io.jrunc.proto.services.tasks.v1.KillRequest;
+import io.jrunc.proto.services.tasks.v1.ResumeTaskRequest;
 import io.jrunc.proto.services.tasks.v1.StartRequest;
 import io.jrunc.proto.services.tasks.v1.WaitRequest;
 import io.jrunc.proto.services.tasks.v1.WaitResponse;
@@ -207,8 +208,7 @@ final class CellRun implements AutoCloseable {
             Process p = get(id);
             if (p.getStatus() != io.jrunc.proto.types.task.Status.STOPPED) {
                 if (p.getStatus() == io.jrunc.proto.types.task.Status.PAUSED) {
-                    client().tasks().resume(io.jrunc.proto.services.tasks.v1.ResumeTaskRequest.newBuilder()
-                            .setContainerId(id).build());
+                    client().tasks().resume(ResumeTaskRequest.newBuilder().setContainerId(id).build());
                 }
                 kill(id, 9);
                 await(id);
