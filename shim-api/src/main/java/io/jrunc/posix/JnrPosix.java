@@ -191,18 +191,8 @@ public final class JnrPosix implements Posix {
 
     @Override
     public int listenUnix(Path path, int backlog) throws PosixException {
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        if (name.length >= SUN_PATH_MAX) {
-            throw new PosixException("bind", Errno.EINVAL, "socket path longer than " + (SUN_PATH_MAX - 1) + " bytes: " + path);
-        }
-        // struct sockaddr_un: sa_family_t (little-endian u16) then the NUL-terminated path.
-        byte[] address = new byte[2 + name.length + 1];
-        address[0] = AF_UNIX;
-        System.arraycopy(name, 0, address, 2, name.length);
-        int fd = libc.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw failure("socket", errno(), "AF_UNIX");
-        }
+        byte[] address = socketAddress("bind", path);
+        int fd = unixStreamSocket();
         if (libc.bind(fd, address, address.length) != 0) {
             int errno = errno();
             posix.close(fd);
@@ -305,6 +295,20 @@ public final class JnrPosix implements Posix {
     }
 
     @Override
+    public long splice(int fdIn, int fdOut, long length, int flags) throws PosixException {
+        while (true) {
+            long n = libc.splice(fdIn, null, fdOut, null, length, flags);
+            if (n >= 0) {
+                return n;
+            }
+            int errno = errno();
+            if (errno != Errno.EINTR) {
+                throw failure("splice", errno, "fd " + fdIn + " to fd " + fdOut);
+            }
+        }
+    }
+
+    @Override
     public int poll(int[] fds, short[] events, short[] revents, int timeoutMillis) throws PosixException {
         if (events.length != fds.length || revents.length != fds.length) {
             throw new PosixException("poll", Errno.EINVAL, "fds, events and revents differ in length");
@@ -345,19 +349,30 @@ public final class JnrPosix implements Posix {
         }
     }
 
-    @Override
-    public int connectUnix(Path path) throws PosixException {
+    /** struct sockaddr_un: sa_family_t (little-endian u16) then the NUL-terminated path. */
+    private static byte[] socketAddress(String call, Path path) throws PosixException {
         byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
         if (name.length >= SUN_PATH_MAX) {
-            throw new PosixException("connect", Errno.EINVAL, "socket path longer than " + (SUN_PATH_MAX - 1) + " bytes: " + path);
+            throw new PosixException(call, Errno.EINVAL, "socket path longer than " + (SUN_PATH_MAX - 1) + " bytes: " + path);
         }
         byte[] address = new byte[2 + name.length + 1];
         address[0] = AF_UNIX;
         System.arraycopy(name, 0, address, 2, name.length);
+        return address;
+    }
+
+    private int unixStreamSocket() throws PosixException {
         int fd = libc.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw failure("socket", errno(), "AF_UNIX");
         }
+        return fd;
+    }
+
+    @Override
+    public int connectUnix(Path path) throws PosixException {
+        byte[] address = socketAddress("connect", path);
+        int fd = unixStreamSocket();
         if (libc.connect(fd, address, address.length) != 0) {
             int errno = errno();
             posix.close(fd);

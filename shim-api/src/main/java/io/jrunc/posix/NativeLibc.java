@@ -105,5 +105,8 @@ final class NativeLibc {
         int inotify_add_watch(int fd, String path, int mask);
 
         int inotify_rm_watch(int fd, int wd);
+
+        /** ssize_t splice(int, loff_t *, int, loff_t *, size_t, unsigned int); offsets always NULL here. */
+        long splice(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long length, int flags);
     }
 }

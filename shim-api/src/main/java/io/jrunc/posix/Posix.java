@@ -183,6 +183,19 @@ public interface Posix {
         throw new PosixException("ptsname_r", Errno.ENOSYS, "not supported by " + getClass().getName());
     }
 
+    /** splice(2) flag: move pages instead of copying them (a hint). */
+    int SPLICE_F_MOVE = 1;
+
+    /**
+     * splice(2) without offsets: moves up to {@code length} bytes from {@code fdIn} to {@code fdOut}, one of which
+     * must be a pipe, without copying them through user space. Blocks like read/write on blocking fds; returns
+     * the bytes moved, 0 at end of input. Fails with EINVAL when these fds cannot be spliced (e.g. an O_APPEND
+     * file), EAGAIN when a non-blocking fd is not ready; EINTR is retried.
+     */
+    default long splice(int fdIn, int fdOut, long length, int flags) throws PosixException {
+        throw new PosixException("splice", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
     /**
      * Starts a process that nobody in this JVM waits for (used by {@code start} to launch the
      * daemon, which is orphaned when {@code start} exits). Returns its pid.
