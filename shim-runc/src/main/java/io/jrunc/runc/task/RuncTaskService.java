@@ -59,6 +59,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 
@@ -69,6 +70,8 @@ import java.util.concurrent.ExecutionException;
  * delete.
  */
 public final class RuncTaskService implements TaskService {
+    /** How long an init's exit report waits for its stdout/stderr copiers (as long as Delete's drain). */
+    private static final Duration OUTPUT_DRAIN_BEFORE_EXIT = Duration.ofSeconds(2);
     private static final Logger LOG = System.getLogger(RuncTaskService.class.getName());
 
     private final ShimContext context;
@@ -398,7 +401,11 @@ public final class RuncTaskService implements TaskService {
                 Thread.currentThread().interrupt();
             }
         }
-        container.exitOrdering().afterRunningExecs(() -> {
+        container.exitOrdering().afterRunningExecs(() -> Thread.ofVirtual().name("exit-" + container.id()).start(() -> {
+            // Report the exit once the output is in containerd's fifos (bounded): a client such as ctr 1.6
+            // closes its fifos as soon as Wait returns, dropping whatever is still in our pipes. Off the
+            // shared exit thread, so one container's slow reader never delays another's exit.
+            awaitOutput(init);
             cgroups.beforeExit(container.id()); // an OOM kill is published before the exit it caused
             init.setExited(exit, () -> events.publish("/tasks/exit", TaskExit.newBuilder()
                     .setContainerId(container.id())
@@ -407,7 +414,17 @@ public final class RuncTaskService implements TaskService {
                     .setExitStatus(exit.status())
                     .setExitedAt(Timestamps.of(exit.exitedAt()))
                     .build()));
-        });
+        }));
         LOG.log(Level.DEBUG, "container " + container.id() + " init " + exit.pid() + " exited " + exit.status());
+    }
+
+    private static void awaitOutput(InitProcess init) {
+        init.io().ifPresent(io -> {
+            try {
+                io.awaitOutputDrained(OUTPUT_DRAIN_BEFORE_EXIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 }
