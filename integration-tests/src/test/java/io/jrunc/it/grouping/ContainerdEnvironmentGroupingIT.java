@@ -22,8 +22,13 @@ import org.junit.jupiter.api.Test;
  * exits as soon as the last one is gone.
  */
 class ContainerdEnvironmentGroupingIT extends GroupingScenarios {
+    /**
+     * Runs after the suite's own {@code @BeforeAll} (JUnit runs both, even for a hiding method of the same
+     * name, which leaked the first containerd): replaces its containerd with one that has the environment.
+     */
     @BeforeAll
-    static void startContainerd() throws IOException {
+    static void restartContainerdWithGroupingEnvironment() throws IOException {
+        stopContainerd();
         startContainerd(Map.of("JRUNC_GROUPING", "namespace", "JRUNC_LINGER", "0"));
     }
 
