@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -16,10 +15,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -202,7 +198,7 @@ public final class FfmSpawner {
                 if (addCloseFrom.isPresent()) {
                     check("posix_spawn_file_actions_addclosefrom_np", (int) addCloseFrom.get().invokeExact(actions, from.lowFd()));
                 } else {
-                    for (int fd : openFds()) {
+                    for (int fd : SpawnPlan.openFds()) {
                         if (fd >= from.lowFd()) {
                             check("posix_spawn_file_actions_addclose", (int) addClose.invokeExact(actions, fd));
                         }
@@ -222,17 +218,6 @@ public final class FfmSpawner {
         return array;
     }
 
-    private static List<Integer> openFds() throws PosixException {
-        List<Integer> fds = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path entry : entries) {
-                fds.add(Integer.parseInt(entry.getFileName().toString()));
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new PosixException("opendir", Errno.ENOENT, "/proc/self/fd: " + e.getMessage());
-        }
-        return fds;
-    }
 
     private static void check(String call, int rc) throws PosixException {
         if (rc != 0) {

@@ -1,10 +1,7 @@
 package io.jrunc.posix;
 
-import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -619,24 +616,13 @@ public final class JnrPosix implements Posix {
                 closeFromMissing = true;
             }
         }
-        for (int fd : openFds()) {
+        for (int fd : SpawnPlan.openFds()) {
             if (fd >= lowFd) {
                 check("posix_spawn_file_actions_addclose", libc.posix_spawn_file_actions_addclose(actions, fd));
             }
         }
     }
 
-    private static List<Integer> openFds() throws PosixException {
-        List<Integer> fds = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path entry : entries) {
-                fds.add(Integer.parseInt(entry.getFileName().toString()));
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new PosixException("opendir", Errno.ENOENT, "/proc/self/fd: " + e.getMessage());
-        }
-        return fds;
-    }
 
     private static String[] environment(Map<String, String> environment) {
         return environment.entrySet().stream()

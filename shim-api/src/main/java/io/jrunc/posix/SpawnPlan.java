@@ -1,5 +1,8 @@
 package io.jrunc.posix;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,5 +72,21 @@ record SpawnPlan(List<Action> actions) {
         }
         actions.add(new CloseFrom(highestTarget + 1));
         return new SpawnPlan(List.copyOf(actions));
+    }
+
+    /**
+     * The fds open in this process, for spawners whose libc lacks
+     * posix_spawn_file_actions_addclosefrom_np: each is closed in the child instead.
+     */
+    static List<Integer> openFds() throws PosixException {
+        List<Integer> fds = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path entry : entries) {
+                fds.add(Integer.parseInt(entry.getFileName().toString()));
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new PosixException("opendir", Errno.ENOENT, "/proc/self/fd: " + e.getMessage());
+        }
+        return fds;
     }
 }
