@@ -35,10 +35,10 @@ jr_parse_args() {
 # jr_read_annotations FILE: the annotations jrunc reads from a config.json as Go's encoding/json
 # writes it (compact, "annotations":{"key":"value",...}). Splitting on '"' makes the JSON's tokens
 # the positional parameters; a key or value with a backslash (an escape) makes it unsure. Sets
-# jr_has_X and jr_anno_X for X in grouping (io.jrunc.grouping), group (io.containerd.runc.v2.group),
-# sandbox (io.kubernetes.cri.sandbox-id).
+# jr_has_X and jr_anno_X for X in grouping (io.jrunc.grouping), max (io.jrunc.max-containers),
+# group (io.containerd.runc.v2.group), sandbox (io.kubernetes.cri.sandbox-id).
 jr_read_annotations() {
-    jr_has_grouping= jr_has_group= jr_has_sandbox= jr_anno_grouping= jr_anno_group= jr_anno_sandbox=
+    jr_has_grouping= jr_has_max= jr_has_group= jr_has_sandbox= jr_anno_grouping= jr_anno_max= jr_anno_group= jr_anno_sandbox=
     [ -f "$1" ] || return 1
     jr_json=$(cat -- "$1") || return 1
     case $jr_json in
@@ -72,6 +72,7 @@ jr_read_annotations() {
         case $1$3 in *\\*) return 1 ;; esac
         case $1 in
             io.jrunc.grouping) [ -z "$jr_has_grouping" ] || return 1; jr_has_grouping=1 jr_anno_grouping=$3 ;;
+            io.jrunc.max-containers) [ -z "$jr_has_max" ] || return 1; jr_has_max=1 jr_anno_max=$3 ;;
             io.containerd.runc.v2.group) [ -z "$jr_has_group" ] || return 1; jr_has_group=1 jr_anno_group=$3 ;;
             io.kubernetes.cri.sandbox-id) [ -z "$jr_has_sandbox" ] || return 1; jr_has_sandbox=1 jr_anno_sandbox=$3 ;;
         esac
@@ -138,7 +139,9 @@ jr_config_value() {
 }
 
 # jr_grouping BUNDLE ID: the grouping key of container ID, like the JVM's ShimSettings and Grouping:
-# annotation io.jrunc.grouping, else JRUNC_GROUPING, else the config file, else pod. Sets jr_mode, jr_key.
+# annotation io.jrunc.grouping, else JRUNC_GROUPING, else the config file, else namespace; and the
+# most containers per namespace daemon (io.jrunc.max-containers, JRUNC_MAX_CONTAINERS, max_containers,
+# else 0 = no limit). Sets jr_mode, jr_key, jr_max.
 jr_grouping() {
     jr_read_annotations "$1/config.json" || return 1
     if [ -n "$jr_has_grouping" ]; then
@@ -147,9 +150,20 @@ jr_grouping() {
         jr_mode=$JRUNC_GROUPING
     else
         jr_config_value grouping || return 1
-        jr_mode=pod
+        jr_mode=namespace
         [ -z "$jr_config_found" ] || jr_mode=$jr_config
     fi
+    if [ -n "$jr_has_max" ]; then
+        jr_max=$jr_anno_max
+    elif [ -n "${JRUNC_MAX_CONTAINERS-}" ]; then
+        jr_max=$JRUNC_MAX_CONTAINERS
+    else
+        jr_config_value max_containers || return 1
+        jr_max=0
+        [ -z "$jr_config_found" ] || jr_max=$jr_config
+    fi
+    # As ShimSettings.parseMaxContainers: canonical decimal, at most 100000.
+    case $jr_max in 0 | [1-9] | [1-9][0-9] | [1-9][0-9][0-9] | [1-9][0-9][0-9][0-9] | [1-9][0-9][0-9][0-9][0-9]) ;; 100000) ;; *) return 1 ;; esac
     case $jr_mode in
         namespace) jr_key='@jrunc-shared' ;;
         container) jr_key=$2 ;;
@@ -165,6 +179,31 @@ jr_grouping() {
         *) return 1 ;;
     esac
     [ -n "$jr_key" ]
+}
+
+# jr_reserve_place ADDRESS NAMESPACE ID MAX: a place for container ID in the first daemon of the namespace
+# with fewer than MAX containers, as DaemonSlots does: an atomic `ln -s ID <socket>.slots/<n>`, daemons
+# keyed @jrunc-shared, @jrunc-shared-1, ... (Grouping.sharedKey). Sets jr_socket and jr_place_link.
+jr_reserve_place() {
+    jr_index=0
+    while [ "$jr_index" -lt 10000 ]; do
+        jr_k=@jrunc-shared
+        [ "$jr_index" -eq 0 ] || jr_k=@jrunc-shared-$jr_index
+        jr_socket_path "$1" "$2" "$jr_k" || return 1
+        jr_place=0
+        while [ "$jr_place" -lt "$4" ]; do
+            jr_place_link=$jr_socket.slots/$jr_place
+            if [ ! -L "$jr_place_link" ]; then
+                [ -d "$jr_socket.slots" ] || mkdir -m 700 -- "$jr_socket.slots" 2>/dev/null || [ -d "$jr_socket.slots" ] || return 1
+                ln -s -- "$3" "$jr_place_link" 2>/dev/null && return 0
+                # Taken a moment ago by another start; anything else is a reason to let the JVM decide.
+                [ -L "$jr_place_link" ] || return 1
+            fi
+            jr_place=$((jr_place + 1))
+        done
+        jr_index=$((jr_index + 1))
+    done
+    return 1
 }
 
 # jr_socket_path ADDRESS NAMESPACE KEY: the daemon socket, as ShimSocketAddress names it: the hex
@@ -211,11 +250,23 @@ jr_daemon_alive() {
 # jr_fast_start: the start action when the container's group already has a live daemon: write the
 # bundle's address file (.address, then rename) and print the address, without a newline.
 jr_fast_start() {
-    jr_b=${jr_bundle:-$PWD}
+    jr_b=${jr_bundle:-$PWD} jr_place_link=
     jr_grouping "$jr_b" "$jr_id" || return 1
-    jr_socket_path "$jr_address" "$jr_namespace" "$jr_key" || return 1
-    jr_daemon_alive "$jr_socket" || return 1
-    printf 'unix://%s' "$jr_socket" >"$jr_b/.address" && mv -f -- "$jr_b/.address" "$jr_b/address" || return 1
+    if [ "$jr_mode" = namespace ] && [ "$jr_max" -gt 0 ]; then
+        jr_reserve_place "$jr_address" "$jr_namespace" "$jr_id" "$jr_max" || return 1
+        if ! jr_daemon_alive "$jr_socket"; then
+            # The JVM starts that daemon and takes a place again.
+            rm -f -- "$jr_place_link"
+            return 1
+        fi
+    else
+        jr_socket_path "$jr_address" "$jr_namespace" "$jr_key" || return 1
+        jr_daemon_alive "$jr_socket" || return 1
+    fi
+    if ! { printf 'unix://%s' "$jr_socket" >"$jr_b/.address" && mv -f -- "$jr_b/.address" "$jr_b/address"; }; then
+        [ -z "${jr_place_link-}" ] || rm -f -- "$jr_place_link"
+        return 1
+    fi
     jr_trace "start fast $jr_namespace/$jr_id daemon=$jr_daemon_pid"
     if [ -n "$jr_debug" ] && [ -p "$jr_b/log" ]; then
         # Read-write open: never blocks, even when containerd stopped reading the fifo.

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * newest container still served, so its log keeps reaching containerd. The last container's fifo
  * is kept to the end (containerd reads it until the daemon's Shutdown).
  */
-final class ContainerLogs implements LogSink, AutoCloseable {
+final class ContainerLogs implements LogSink, ServedContainers, AutoCloseable {
     /** One bundle's log fifo, open for writing. */
     interface Fifo extends LogSink {
         void close();
@@ -55,14 +55,16 @@ final class ContainerLogs implements LogSink, AutoCloseable {
         }
     }
 
-    synchronized void created(String id, Path bundle) {
+    @Override
+    public synchronized void created(String id, Path bundle) {
         live.put(id, bundle);
         if (current == null || !live.containsKey(currentId)) {
             switchTo(id, bundle);
         }
     }
 
-    synchronized void deleted(String id) {
+    @Override
+    public synchronized void deleted(String id) {
         live.remove(id);
         if (id.equals(currentId) && !live.isEmpty()) {
             Map.Entry<String, Path> newest = live.entrySet().stream().reduce((a, b) -> b).orElseThrow();

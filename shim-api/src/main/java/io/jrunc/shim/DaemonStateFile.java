@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -69,10 +70,15 @@ public record DaemonStateFile(Path path) {
         return Optional.empty();
     }
 
-    /** Writes {@code state} atomically (temporary file, rename): readers never see half a line. */
+    /**
+     * Writes {@code state} atomically (temporary file, rename): readers never see half a line. Mode 0600,
+     * like the socket beside it.
+     */
     public void write(State state) throws IOException {
         Path temporary = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());
         try {
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, state.text(), StandardCharsets.US_ASCII);
             Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

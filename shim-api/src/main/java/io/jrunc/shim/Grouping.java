@@ -20,6 +20,14 @@ public enum Grouping {
      */
     public static final String SHARED_KEY = "@jrunc-shared";
 
+    /**
+     * The key of a namespace's {@code index}-th daemon when {@code max-containers} bounds each: the first is
+     * {@link #SHARED_KEY} itself, so turning the bound on or off keeps the first daemon's socket.
+     */
+    public static String sharedKey(int index) {
+        return index == 0 ? SHARED_KEY : SHARED_KEY + "-" + index;
+    }
+
     private final String word;
 
     Grouping(String word) {

@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -53,7 +54,14 @@ final class ServeAction {
         Optional<Path> socketFile = flags.socket().or(() -> AddressFile.read(flags.bundle()).map(ShimSocketAddress::path));
         Optional<DaemonStateFile> stateFile = socketFile.map(DaemonStateFile::of);
         DaemonExit.Presence presence = presence(stateFile);
-        DaemonExit lifecycle = new DaemonExit(exit, linger(), DaemonExit.RETIRE_GRACE, presence);
+        ShimSettings settings = settings();
+        Duration linger = linger(settings);
+        DaemonExit lifecycle = new DaemonExit(exit, linger, DaemonExit.RETIRE_GRACE, presence);
+        DaemonRoster roster = new DaemonRoster(socketFile.map(DaemonStatusFile::of),
+                new DaemonStatusFile.Status(ProcessHandle.current().pid(), flags.namespace(), runtime.version(),
+                        System.currentTimeMillis(), settings.grouping().word(), settings.maxContainers(), linger.toMillis(),
+                        socketFile.map(Path::toString).orElse(""), flags.address(), List.of()),
+                socketFile.filter(f -> settings.bounded()).map(DaemonSlots::of), java.time.Clock.systemUTC());
 
         posix.becomeChildSubreaper();
         ChildReaper reaper = ChildReaper.start(posix);
@@ -61,12 +69,13 @@ final class ServeAction {
         TtrpcServer server = null;
         try {
             TaskService tasks = new SupervisedTaskService(
-                    runtime.createTaskService(new ShimContext(flags, events, reaper, lifecycle)), lifecycle, log);
+                    runtime.createTaskService(new ShimContext(flags, events, reaper, lifecycle)), lifecycle, List.of(log, roster));
             ServiceRegistry registry = TaskServiceBinding.bind(ServiceRegistry.builder(), tasks).build();
             server = flags.socket().isPresent()
                     ? TtrpcServer.bind(flags.socket().get(), registry)
                     : TtrpcServer.adopt(StartAction.DAEMON_FD, registry);
             server.closeFuture().thenRun(() -> exit.complete("server closed"));
+            roster.publish();
             presence.serving();
             LOG.log(Level.INFO, "serving on {0}", socketFile.map(Path::toString).orElse("fd " + StartAction.DAEMON_FD));
 
@@ -79,6 +88,7 @@ final class ServeAction {
         } finally {
             // Names first: a new daemon may take them at once, while running calls still get their answers.
             stateFile.ifPresent(f -> f.removeIfOwnedBy(ProcessHandle.current().pid()));
+            roster.withdraw();
             socketFile.ifPresent(ServeAction::removeSocket);
             if (server != null) {
                 server.close();
@@ -92,10 +102,20 @@ final class ServeAction {
         }
     }
 
-    /** The linger {@code start} resolved for this daemon and passed in the environment; none when unreadable. */
-    private static Duration linger() {
+    /** The settings {@code start} resolved for this daemon and passed in the environment. */
+    private static ShimSettings settings() {
         try {
-            return ShimSettings.resolve(Map.of(), System.getenv()).lingerDuration();
+            return ShimSettings.resolve(Map.of(), System.getenv());
+        } catch (ShimUsageException e) {
+            LOG.log(Level.WARNING, "unreadable settings, serving with the defaults: " + e.getMessage());
+            return new ShimSettings(ShimSettings.DEFAULT_GROUPING, 0, Optional.of("0"), "fallback");
+        }
+    }
+
+    /** The linger of this daemon; none when unreadable. */
+    private static Duration linger(ShimSettings settings) {
+        try {
+            return settings.lingerDuration();
         } catch (ShimUsageException e) {
             LOG.log(Level.WARNING, "no idle linger: " + e.getMessage());
             return Duration.ZERO;

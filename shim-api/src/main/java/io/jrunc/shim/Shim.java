@@ -11,12 +11,14 @@ import java.util.List;
 
 /**
  * The shim's single entry point: parses the command line and runs {@code start}, {@code delete},
- * the daemon, or {@code -v}. containerd reads stdout of start (the address; stdout and stderr are
+ * the daemon, {@code -v}, or the operators' {@code status}. containerd reads stdout of start (the address; stdout and stderr are
  * one pipe) and delete (protobuf only), so System.out/err are muted while an action runs and only
  * the result goes to fd 1. Failures print one line on stderr and exit 1, like the Go shim.
  */
 public final class Shim {
     public static final String BINARY_NAME = "containerd-shim-jrunc-v2";
+    /** {@code containerd-shim-jrunc-v2 status [-json]}: the daemons of this host, for operators. */
+    public static final String STATUS_COMMAND = "status";
 
     /** System property (set by the launcher script) naming the executable that runs this shim. */
     public static final String LAUNCHER_PROPERTY = "jrunc.launcher";
@@ -37,6 +39,10 @@ public final class Shim {
         System.setOut(mute);
         System.setErr(mute);
         try {
+            if (args.length > 0 && args[0].equals(STATUS_COMMAND)) {
+                PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+                return new StatusCommand(socketDir()).run(List.of(args).subList(1, args.length), out);
+            }
             ShimFlags flags = ShimCommandLine.parse(args);
             switch (flags.action()) {
                 case VERSION -> write(stdout, (runtime.version().strip() + "\n").getBytes(StandardCharsets.UTF_8));

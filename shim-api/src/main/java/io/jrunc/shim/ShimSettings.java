@@ -8,11 +8,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a container's daemon is chosen ({@link Grouping}) and how long an idle shared daemon stays.
- * Each setting comes from the first of: the container's OCI annotation ({@code io.jrunc.grouping},
+ * How a container's daemon is chosen ({@link Grouping}), how many containers one shared daemon serves
+ * at most, and how long an idle shared daemon stays. Each setting comes from the first of: the
+ * container's OCI annotation ({@code io.jrunc.grouping}, {@code io.jrunc.max-containers},
  * {@code io.jrunc.linger}), the environment containerd gives the shim ({@code JRUNC_GROUPING},
- * {@code JRUNC_LINGER}), the config file ({@code JRUNC_CONFIG}, default /etc/jrunc/config.toml, keys
- * {@code grouping}, {@code linger}), the default (pod grouping; 30 s linger for a namespace daemon).
+ * {@code JRUNC_MAX_CONTAINERS}, {@code JRUNC_LINGER}), the config file ({@code JRUNC_CONFIG}, default
+ * /etc/jrunc/config.toml, keys {@code grouping}, {@code max_containers}, {@code linger}), the default
+ * (namespace grouping, no limit, 30 s linger for a namespace daemon).
  *
  * <p>containerd 1.6 gives a non-runc runtime's {@code start} no per-runtime options of ours (only
  * CRI's or ctr's generic runtimeoptions, and only to the JVM path), hence annotations for one
@@ -20,17 +22,23 @@ import java.util.regex.Pattern;
  * the same way, so its JVM-free {@code start} picks the same socket.
  *
  * @param grouping which containers share the daemon
+ * @param maxContainers the most containers one namespace daemon serves; 0 for no limit
  * @param linger the linger as written, empty for the default
  * @param lingerOrigin where {@code linger} came from, for error messages
  */
-public record ShimSettings(Grouping grouping, Optional<String> linger, String lingerOrigin) {
+public record ShimSettings(Grouping grouping, int maxContainers, Optional<String> linger, String lingerOrigin) {
     public static final String GROUPING_ANNOTATION = "io.jrunc.grouping";
+    public static final String MAX_CONTAINERS_ANNOTATION = "io.jrunc.max-containers";
     public static final String LINGER_ANNOTATION = "io.jrunc.linger";
     public static final String GROUPING_ENV = "JRUNC_GROUPING";
+    public static final String MAX_CONTAINERS_ENV = "JRUNC_MAX_CONTAINERS";
     public static final String LINGER_ENV = "JRUNC_LINGER";
     public static final String CONFIG_ENV = "JRUNC_CONFIG";
     public static final Path DEFAULT_CONFIG = Path.of("/etc/jrunc/config.toml");
-    public static final Grouping DEFAULT_GROUPING = Grouping.POD;
+    /** One daemon per namespace: a JVM's fixed cost is paid once per node, not once per pod. */
+    public static final Grouping DEFAULT_GROUPING = Grouping.NAMESPACE;
+    /** More would be a typo: one daemon is tested with 300 containers. */
+    static final int MAX_CONTAINERS_LIMIT = 100_000;
     public static final Duration DEFAULT_SHARED_LINGER = Duration.ofSeconds(30);
     /** Longer would keep an unused JVM around for more than a day; surely a typo. */
     static final Duration MAX_LINGER = Duration.ofHours(24);
@@ -49,8 +57,31 @@ public record ShimSettings(Grouping grouping, Optional<String> linger, String li
                 throw new ShimUsageException("invalid " + grouping.get().origin() + ": " + e.getMessage());
             }
         }
+        Optional<Setting> max = source.find(MAX_CONTAINERS_ANNOTATION, MAX_CONTAINERS_ENV, "max_containers");
+        int maxContainers = 0;
+        if (max.isPresent()) {
+            try {
+                maxContainers = parseMaxContainers(max.get().value());
+            } catch (IllegalArgumentException e) {
+                throw new ShimUsageException("invalid " + max.get().origin() + ": " + e.getMessage());
+            }
+        }
         Optional<Setting> linger = source.find(LINGER_ANNOTATION, LINGER_ENV, "linger");
-        return new ShimSettings(mode, linger.map(Setting::value), linger.map(Setting::origin).orElse("default"));
+        return new ShimSettings(mode, maxContainers, linger.map(Setting::value), linger.map(Setting::origin).orElse("default"));
+    }
+
+    /** Whether containers take numbered slots of a bounded daemon (see {@link DaemonSlots}). */
+    public boolean bounded() {
+        return grouping == Grouping.NAMESPACE && maxContainers > 0;
+    }
+
+    /** {@code 0} (no limit) or a positive count; canonical decimal, as the launcher script checks it. */
+    static int parseMaxContainers(String text) {
+        if (!text.matches("0|[1-9][0-9]{0,5}") || Integer.parseInt(text) > MAX_CONTAINERS_LIMIT) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a container count (0 for no limit, at most "
+                    + MAX_CONTAINERS_LIMIT + ")");
+        }
+        return Integer.parseInt(text);
     }
 
     /**

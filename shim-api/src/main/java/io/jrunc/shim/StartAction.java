@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  * the next {@code start} of the group joins it without a JVM (see the launcher script).
  */
 final class StartAction {
-    static final int BACKLOG = 128;
+    static final int BACKLOG = 4096;
+    /** Daemons of one namespace when {@code max-containers} bounds them; more means something is wrong. */
+    static final int MAX_BOUNDED_DAEMONS = 10_000;
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(100);
     static final int DAEMON_FD = 3;
     static final int MAX_BIND_ATTEMPTS = 5;
@@ -70,9 +72,40 @@ final class StartAction {
         Path bundle = flags.bundle();
         Map<String, Object> annotations = ShimSocketAddress.annotations(bundle);
         ShimSettings settings = ShimSettings.resolve(annotations, environment);
-        String group = settings.grouping().key(annotations, flags.id());
-        ShimSocketAddress address = ShimSocketAddress.of(socketDir, flags.address(), flags.namespace(), group);
-        checkLength(address);
+        if (!settings.bounded()) {
+            String group = settings.grouping().key(annotations, flags.id());
+            ShimSocketAddress address = ShimSocketAddress.of(socketDir, flags.address(), flags.namespace(), group);
+            checkLength(address);
+            return joinOrSpawn(flags, settings, address);
+        }
+        ShimSocketAddress address = reservePlace(flags, settings.maxContainers());
+        try {
+            return joinOrSpawn(flags, settings, address);
+        } catch (Exception e) {
+            DaemonSlots.of(address.path()).release(flags.id());
+            throw e;
+        }
+    }
+
+    /**
+     * A place for the container in the first of the namespace's bounded daemons that has one (see
+     * {@link DaemonSlots}); returns that daemon's address.
+     */
+    private ShimSocketAddress reservePlace(ShimFlags flags, int maxContainers) throws IOException {
+        for (int index = 0; index < MAX_BOUNDED_DAEMONS; index++) {
+            ShimSocketAddress address = ShimSocketAddress.of(socketDir, flags.address(), flags.namespace(),
+                    Grouping.sharedKey(index));
+            checkLength(address);
+            if (DaemonSlots.of(address.path()).reserve(flags.id(), maxContainers).isPresent()) {
+                return address;
+            }
+        }
+        throw new IOException("every one of " + MAX_BOUNDED_DAEMONS + " daemons of namespace " + flags.namespace()
+                + " serves max-containers=" + maxContainers + " containers");
+    }
+
+    private ShimSocketAddress joinOrSpawn(ShimFlags flags, ShimSettings settings, ShimSocketAddress address) throws Exception {
+        Path bundle = flags.bundle();
         DaemonStateFile state = DaemonStateFile.of(address.path());
 
         OptionalInt listener = bindUnlessServed(address, state);
@@ -141,6 +174,7 @@ final class StartAction {
         Map<String, String> env = new HashMap<>(environment);
         env.put(ShimSettings.GROUPING_ENV, settings.grouping().word());
         env.put(ShimSettings.LINGER_ENV, linger.toMillis() + "ms");
+        env.put(ShimSettings.MAX_CONTAINERS_ENV, Integer.toString(settings.maxContainers()));
         return env;
     }
 

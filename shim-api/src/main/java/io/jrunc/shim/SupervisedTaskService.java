@@ -30,6 +30,7 @@ import io.jrunc.shim.task.TaskService;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,7 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *     {@link DeletedMarker};</li>
  * <li>a successful Delete of a container's init leaves a {@link DeletedMarker} in its bundle, so
  *     containerd's {@code delete} action that follows is answered without a JVM;</li>
- * <li>the daemon's log follows the containers it serves ({@link ContainerLogs}).</li>
+ * <li>whoever follows the containers the daemon serves hears of each Create and Delete
+ *     ({@link ServedContainers}: the daemon's log, its status file and places).</li>
  * </ul>
  * Everything else goes to the runtime's service unchanged.
  */
@@ -49,13 +51,13 @@ final class SupervisedTaskService implements TaskService {
 
     private final TaskService tasks;
     private final DaemonExit exit;
-    private final ContainerLogs logs;
+    private final List<ServedContainers> followers;
     private final Map<String, Path> bundles = new ConcurrentHashMap<>();
 
-    SupervisedTaskService(TaskService tasks, DaemonExit exit, ContainerLogs logs) {
+    SupervisedTaskService(TaskService tasks, DaemonExit exit, List<ServedContainers> followers) {
         this.tasks = tasks;
         this.exit = exit;
-        this.logs = logs;
+        this.followers = List.copyOf(followers);
     }
 
     @Override
@@ -73,7 +75,7 @@ final class SupervisedTaskService implements TaskService {
             CreateTaskResponse response = tasks.create(request);
             if (bundle != null) {
                 bundles.put(request.getId(), bundle);
-                logs.created(request.getId(), bundle);
+                followers.forEach(f -> f.created(request.getId(), bundle));
             }
             return response;
         } finally {
@@ -93,7 +95,7 @@ final class SupervisedTaskService implements TaskService {
                     // Without the marker the delete action does the full cleanup again: slower, still right.
                     LOG.log(Level.WARNING, "cannot write " + DeletedMarker.NAME + " in " + bundle + ": " + e.getMessage());
                 }
-                logs.deleted(request.getId());
+                followers.forEach(f -> f.deleted(request.getId()));
             }
         }
         return response;

@@ -65,6 +65,9 @@ class ShimProcessTest {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(bundle.toFile());
         builder.environment().put("TTRPC_ADDRESS", tmp.resolve("ctd.sock.ttrpc").toString());
+        // One daemon per container: these tests follow one daemon from start to exit.
+        builder.environment().put(ShimSettings.GROUPING_ENV, "pod");
+        builder.environment().put(ShimSettings.CONFIG_ENV, tmp.resolve("no-config.toml").toString());
         Process process = builder.start();
         try {
             process.getOutputStream().write(stdin);

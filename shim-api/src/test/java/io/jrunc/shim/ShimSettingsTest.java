@@ -1,6 +1,7 @@
 package io.jrunc.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,10 +31,35 @@ class ShimSettingsTest {
     }
 
     @Test
-    void defaultsArePodGroupingWithoutLinger() throws Exception {
+    void defaultsAreOneLingeringDaemonPerNamespaceWithoutLimit() throws Exception {
         ShimSettings s = ShimSettings.resolve(Map.of(), env());
-        assertEquals(Grouping.POD, s.grouping());
-        assertEquals(Duration.ZERO, s.lingerDuration());
+        assertEquals(Grouping.NAMESPACE, s.grouping());
+        assertEquals(Duration.ofSeconds(30), s.lingerDuration());
+        assertEquals(0, s.maxContainers());
+        assertFalse(s.bounded());
+    }
+
+    @Test
+    void maxContainersFromEachSourceBoundsOnlyANamespaceDaemon() throws Exception {
+        Path file = config("max_containers = 64\n");
+        Map<String, String> withFile = env(ShimSettings.CONFIG_ENV, file.toString());
+        ShimSettings fromFile = ShimSettings.resolve(Map.of(), withFile);
+        assertEquals(64, fromFile.maxContainers());
+        assertTrue(fromFile.bounded());
+        withFile.put(ShimSettings.MAX_CONTAINERS_ENV, "8");
+        assertEquals(8, ShimSettings.resolve(Map.of(), withFile).maxContainers());
+        assertEquals(3, ShimSettings.resolve(Map.of(ShimSettings.MAX_CONTAINERS_ANNOTATION, "3"), withFile).maxContainers());
+        withFile.put(ShimSettings.GROUPING_ENV, "pod");
+        assertFalse(ShimSettings.resolve(Map.of(), withFile).bounded(), "a pod's daemon is not bounded");
+    }
+
+    @Test
+    void aMaxContainersThatIsNotACountIsRefusedNamingItsSource() {
+        for (String bad : new String[] {"-1", "64x", "064", "100001", "", " 5"}) {
+            ShimUsageException e = assertThrows(ShimUsageException.class,
+                    () -> ShimSettings.resolve(Map.of(ShimSettings.MAX_CONTAINERS_ANNOTATION, bad), env()), bad);
+            assertTrue(e.getMessage().contains("annotation io.jrunc.max-containers"), e.getMessage());
+        }
     }
 
     @Test
@@ -65,7 +91,7 @@ class ShimSettingsTest {
 
     @Test
     void anEmptyEnvironmentVariableCountsAsUnset() throws Exception {
-        assertEquals(Grouping.POD, ShimSettings.resolve(Map.of(), env(ShimSettings.GROUPING_ENV, "")).grouping());
+        assertEquals(Grouping.NAMESPACE, ShimSettings.resolve(Map.of(), env(ShimSettings.GROUPING_ENV, "")).grouping());
     }
 
     @Test

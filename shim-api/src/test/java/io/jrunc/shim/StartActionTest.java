@@ -123,10 +123,13 @@ class StartActionTest {
         };
     }
 
-    /** start as the shim runs it: the kernel calls on FFM. */
+    /** start as the shim runs it (the kernel calls on FFM), one daemon per container (pod grouping, no group annotation). */
     private StartAction start(byte[] stdin) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put(ShimSettings.GROUPING_ENV, "pod");
+        env.put(ShimSettings.CONFIG_ENV, tmp.resolve("no-config.toml").toString());
         return new StartAction(StartActionTest::ffmSeenByReaper, runtime, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake-daemon"),
-                socketDir, () -> stdin, System.getenv());
+                socketDir, () -> stdin, env);
     }
 
     /** A start with {@code env} (plus a config file that does not exist) as containerd's environment. */
@@ -269,13 +272,89 @@ class StartActionTest {
     }
 
     @Test
+    void byDefaultEveryContainerOfTheNamespaceJoinsOneDaemon() throws Exception {
+        ShimSocketAddress shared = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.SHARED_KEY);
+        try (ServerSocketChannel live = liveDaemon(shared)) {
+            for (String id : List.of("d1", "d2", "d3")) {
+                assertEquals(shared, start(Map.of(), StartActionTest::noCalls).run(flags(id, false)));
+            }
+        }
+        assertFalse(Files.exists(DaemonSlots.of(shared.path()).directory()), "no places without max-containers");
+    }
+
+    @Test
+    void maxContainersFillsEachDaemonThenOpensTheNext() throws Exception {
+        Map<String, String> env = Map.of(ShimSettings.MAX_CONTAINERS_ENV, "2");
+        ShimSocketAddress first = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.sharedKey(0));
+        ShimSocketAddress second = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.sharedKey(1));
+        try (ServerSocketChannel a = liveDaemon(first); ServerSocketChannel b = liveDaemon(second)) {
+            assertEquals(first, start(env, StartActionTest::noCalls).run(flags("b1", false)));
+            assertEquals(first, start(env, StartActionTest::noCalls).run(flags("b2", false)));
+            assertEquals(second, start(env, StartActionTest::noCalls).run(flags("b3", false)));
+            assertEquals(first, start(env, StartActionTest::noCalls).run(flags("b1", false)), "a repeated start keeps its place");
+            assertEquals(Map.of(0, "b1", 1, "b2"), DaemonSlots.of(first.path()).holders());
+            assertEquals(Map.of(0, "b3"), DaemonSlots.of(second.path()).holders());
+
+            DaemonSlots.of(first.path()).release("b1"); // b1 deleted
+            assertEquals(first, start(env, StartActionTest::noCalls).run(flags("b4", false)), "a freed place is taken again");
+        }
+        assertEquals(0, runtime.startedPid, "every daemon was live: none spawned");
+    }
+
+    @Test
+    void concurrentStartsNeverOverfillADaemon() throws Exception {
+        int daemons = 4;
+        int max = 3;
+        Map<String, String> env = Map.of(ShimSettings.MAX_CONTAINERS_ENV, Integer.toString(max));
+        List<ServerSocketChannel> live = new java.util.ArrayList<>();
+        List<ShimSocketAddress> addresses = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < daemons; i++) {
+                addresses.add(ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.sharedKey(i)));
+                live.add(liveDaemon(addresses.get(i)));
+            }
+            List<java.util.concurrent.Future<ShimSocketAddress>> results = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(daemons * max)) {
+                for (int i = 0; i < daemons * max; i++) {
+                    String id = "p" + i;
+                    Path ownBundle = Files.createDirectory(tmp.resolve("bundle-" + id));
+                    results.add(pool.submit(() -> start(env, StartActionTest::noCalls)
+                            .run(new ShimFlags("ns", id, "/run/ctd/containerd.sock", "", ownBundle, false, Optional.empty(),
+                                    ShimFlags.Action.START))));
+                }
+                Map<ShimSocketAddress, Integer> perDaemon = new HashMap<>();
+                for (var result : results) {
+                    perDaemon.merge(result.get(30, TimeUnit.SECONDS), 1, Integer::sum);
+                }
+                for (ShimSocketAddress address : addresses) {
+                    assertEquals(max, perDaemon.get(address), "containers of " + address + ": " + perDaemon);
+                    assertEquals(max, DaemonSlots.of(address.path()).holders().size());
+                }
+            }
+        } finally {
+            for (ServerSocketChannel channel : live) {
+                channel.close();
+            }
+        }
+    }
+
+    /** A listening socket with a state file naming this (live) process: a serving daemon as start sees one. */
+    private ServerSocketChannel liveDaemon(ShimSocketAddress address) throws Exception {
+        Files.createDirectories(socketDir);
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.bind(UnixDomainSocketAddress.of(address.path()));
+        DaemonStateFile.of(address.path()).write(DaemonStateFile.self(false));
+        return channel;
+    }
+
+    @Test
     void aServingDaemonIsJoinedWithoutBindingJnr() throws Exception {
         ShimSocketAddress expected = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "c6");
         Files.createDirectories(socketDir);
         try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             live.bind(UnixDomainSocketAddress.of(expected.path()));
             DaemonStateFile.of(expected.path()).write(DaemonStateFile.self(false));
-            assertEquals(expected, start(Map.of(), StartActionTest::noCalls).run(flags("c6", false)));
+            assertEquals(expected, start(Map.of(ShimSettings.GROUPING_ENV, "pod"), StartActionTest::noCalls).run(flags("c6", false)));
         }
         assertEquals(expected.toString(), Files.readString(bundle.resolve("address")));
         assertEquals(0, runtime.startedPid);
@@ -301,7 +380,7 @@ class StartActionTest {
             }
         });
 
-        assertEquals(expected, start(Map.of(), StartActionTest::ffmSeenByReaper).run(flags("c7", false)));
+        assertEquals(expected, start(Map.of(ShimSettings.GROUPING_ENV, "pod"), StartActionTest::ffmSeenByReaper).run(flags("c7", false)));
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
         assertTrue(waited >= 450, "waited " + waited + " ms for the retiring daemon");
         Map<String, String> info = readInfo(bundle.resolve("daemon.info"));

@@ -108,7 +108,7 @@ class SupervisedTaskServiceTest {
             return Empty.getDefaultInstance();
         }
     };
-    private final SupervisedTaskService tasks = new SupervisedTaskService(runtime, daemonExit, logs);
+    private final SupervisedTaskService tasks = new SupervisedTaskService(runtime, daemonExit, java.util.List.of(logs));
 
     private CreateTaskRequest create(String id) {
         return CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build();

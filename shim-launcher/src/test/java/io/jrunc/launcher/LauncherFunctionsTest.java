@@ -184,6 +184,65 @@ class LauncherFunctionsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1", "64", "100000", "100001", "064", "-1", "x", ""})
+    void maxContainersIsReadAsTheJvmReadsItOrUnsure(String value) throws Exception {
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(bundle.resolve("config.json"), "{\"annotations\":{\"io.jrunc.max-containers\":\"" + value + "\"}}");
+        Sh.Result r = Sh.functions("jr_grouping \"$PWD\" c1 && printf %s \"$jr_max\"", env(), bundle);
+        Optional<Integer> jvm;
+        try {
+            jvm = Optional.of(ShimSettings.resolve(ShimSocketAddress.annotations(bundle), env()).maxContainers());
+        } catch (ShimUsageException e) {
+            jvm = Optional.empty();
+        }
+        if (r.code() == 0) {
+            assertEquals(jvm.map(String::valueOf), Optional.of(r.out()), value);
+        } else {
+            assertEquals(Optional.empty(), jvm, "sh unsure about a count the JVM reads: " + value + " " + r.describe());
+        }
+    }
+
+    /** sh (ln -s) and the JVM (DaemonSlots) racing for places: each taken once, none beyond max, the JVM's daemon keys. */
+    @Test
+    void shAndJvmRacingForPlacesNeverShareOneNorOverfill() throws Exception {
+        Path socketDir = Files.createDirectories(tmp.resolve("s"));
+        int max = 3;
+        int racers = 12;
+        Map<String, String> env = env("JRUNC_SOCKET_DIR", socketDir.toString());
+        java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(racers)) {
+            for (int i = 0; i < racers; i++) {
+                String id = "c" + i;
+                boolean bySh = i % 2 == 0;
+                results.add(pool.submit(() -> {
+                    if (bySh) {
+                        Sh.Result r = Sh.functions("jr_reserve_place /run/ctd.sock ns " + id + " " + max + " && printf %s \"$jr_socket\"",
+                                env, tmp);
+                        assertEquals(0, r.code(), r.describe());
+                        return r.out();
+                    }
+                    for (int index = 0; ; index++) {
+                        Path socket = ShimSocketAddress.of(socketDir, "/run/ctd.sock", "ns", io.jrunc.shim.Grouping.sharedKey(index)).path();
+                        if (io.jrunc.shim.DaemonSlots.of(socket).reserve(id, max).isPresent()) {
+                            return socket.toString();
+                        }
+                    }
+                }));
+            }
+            Map<String, Integer> perDaemon = new HashMap<>();
+            for (var result : results) {
+                perDaemon.merge(result.get(60, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
+            }
+            assertEquals(racers / max, perDaemon.size(), perDaemon.toString());
+            for (int index = 0; index < racers / max; index++) {
+                Path socket = ShimSocketAddress.of(socketDir, "/run/ctd.sock", "ns", io.jrunc.shim.Grouping.sharedKey(index)).path();
+                assertEquals(max, perDaemon.get(socket.toString()), perDaemon.toString());
+                assertEquals(max, io.jrunc.shim.DaemonSlots.of(socket).holders().size());
+            }
+        }
+    }
+
     private static Map<String, String> with(Map<String, String> env, String... pairs) {
         Map<String, String> all = new HashMap<>(env);
         for (int i = 0; i < pairs.length; i += 2) {
