@@ -15,21 +15,23 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Per-pod grouping (the default, like the Go shim: containers with the same group annotation share a
- * daemon, the second joining without a JVM) and per-container grouping (the annotation is ignored:
- * a daemon each). Neither lingers: the daemon exits with its last container.
+ * Per-pod grouping (like the Go shim: containers with the same group annotation share a daemon, the
+ * second joining without a JVM) and per-container grouping (the annotation is ignored: a daemon
+ * each), both chosen by annotation over the default (one daemon per namespace). Neither lingers: the
+ * daemon exits with its last container.
  */
 class GroupingModesIT extends GroupingScenarios {
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final String GROUP = "io.containerd.runc.v2.group=pod-a";
+    private static final String POD = JruncGrouping.GROUPING_ANNOTATION + "=pod";
 
     @Test
     void podGroupingSharesADaemonPerGroup() throws Exception {
         try (ShimScenario s = begin()) {
             String ns = s.namespace();
-            runDetached(s, "p1", List.of(GROUP), "/bin/sleep", "300");
-            runDetached(s, "p2", List.of(GROUP, JruncGrouping.GROUPING_ANNOTATION + "=pod"), "/bin/sleep", "300");
-            runDetached(s, "solo", List.of(), "/bin/sleep", "300");
+            runDetached(s, "p1", List.of(GROUP, POD), "/bin/sleep", "300");
+            runDetached(s, "p2", List.of(GROUP, POD), "/bin/sleep", "300");
+            runDetached(s, "solo", List.of(POD), "/bin/sleep", "300");
 
             Path podSocket = ShimAddress.derived(containerd.grpcSocket(), ns, "pod-a");
             assertEquals(podSocket, ShimAddress.fromBundle(containerd.bundle(ns, "p1")));

@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * How the JAVA shim groups containers into daemons in a test run: {@code -Djrunc.it.grouping=namespace|pod|container}
- * (default: the shim's default, pod) and {@code -Djrunc.it.linger=<duration>} (default 1s, so that a shared daemon
- * is gone well within {@link ShimScenario#LEFTOVER_GRACE}). {@link ShimScenario} puts them on every JAVA container
- * as the annotations {@code io.jrunc.grouping} and {@code io.jrunc.linger}, e.g. to run the lifecycle scenarios
- * with one daemon per namespace:
- * <pre>mvn -B -o -pl integration-tests verify -Dit.test='io.jrunc.it.lifecycle.*' -Djrunc.it.grouping=namespace</pre>
+ * (default: the shim's default, namespace) and {@code -Djrunc.it.linger=<duration>} (default 1s, so that a shared
+ * daemon is gone well within {@link ShimScenario#LEFTOVER_GRACE}). Every {@link PrivateContainerd} gets them in its
+ * environment ({@code JRUNC_GROUPING}, {@code JRUNC_LINGER}), so they reach ctr, gRPC and CRI containers alike, and
+ * {@link ShimScenario} also puts them on every JAVA container as annotations. E.g. the lifecycle scenarios with one
+ * daemon per pod (the Go shim's shape):
+ * <pre>mvn -B -o -pl integration-tests verify -Dit.test='io.jrunc.it.lifecycle.*' -Djrunc.it.grouping=pod</pre>
  */
 public final class JruncGrouping {
     public static final String GROUPING_PROPERTY = "jrunc.it.grouping";
@@ -28,6 +29,16 @@ public final class JruncGrouping {
     /** The grouping this run asks for, empty for the shim's default. */
     public static String mode() {
         return System.getProperty(GROUPING_PROPERTY, "").strip();
+    }
+
+    /** What every private containerd of the run has in its environment, for the shims it starts. */
+    public static java.util.Map<String, String> containerdEnvironment() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("JRUNC_LINGER", System.getProperty(LINGER_PROPERTY, "1s"));
+        if (!mode().isEmpty()) {
+            env.put("JRUNC_GROUPING", mode());
+        }
+        return env;
     }
 
     /** {@code ctr run} options that put a container in this run's grouping (none for the default). */

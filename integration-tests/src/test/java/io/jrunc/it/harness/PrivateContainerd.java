@@ -45,7 +45,9 @@ public final class PrivateContainerd implements AutoCloseable {
 
     private PrivateContainerd(Path dir, Map<String, String> extraEnv, ContainerdDistribution distribution) {
         this.dir = dir;
-        this.extraEnv = Map.copyOf(extraEnv);
+        Map<String, String> env = new java.util.HashMap<>(JruncGrouping.containerdEnvironment());
+        env.putAll(extraEnv);
+        this.extraEnv = Map.copyOf(env);
         this.distribution = distribution;
         this.config = ContainerdConfig.under(dir, distribution.configVersion());
         this.configFile = dir.resolve("config.toml");
