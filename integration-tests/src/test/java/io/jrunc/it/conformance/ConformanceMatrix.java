@@ -25,6 +25,7 @@ final class ConformanceMatrix {
             new MetricsScenario(),
             new EventsScenario(),
             new ConcurrentStartScenario(),
+            new NeighbourIsolationScenario(),
             new ContainerdRestartScenario(),
             new ShimKillScenario(),
             new ErrorCodesScenario());
