@@ -1,8 +1,9 @@
 #!/bin/sh
 # jrunc demo: builds jrunc, starts a private containerd that knows the runtime
-# io.containerd.jrunc.v2, runs a busybox container through the Java shim, shows its
-# output, the shim daemon's parent (PID 1: detached like the Go shim) and the task
-# events, then removes everything it made. Needs root on Debian 12.
+# io.containerd.jrunc.v2, runs busybox containers through the Java shim, shows their
+# output, the one shim daemon serving all of them (parent PID 1: detached like the Go
+# shim's), what `containerd-shim-jrunc-v2 status` tells an operator, and the task events,
+# then removes everything it made. Needs root on Debian 12.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -26,9 +27,11 @@ EVENTS_PID=""
 cleanup() {
     set +e
     if [ -n "$CTD_PID" ]; then
-        ctr --address "$SOCK" -n $NS task kill -s KILL demo >/dev/null 2>&1
-        ctr --address "$SOCK" -n $NS task delete demo >/dev/null 2>&1
-        ctr --address "$SOCK" -n $NS container delete demo >/dev/null 2>&1
+        for c in demo1 demo2 demo3; do
+            ctr --address "$SOCK" -n $NS task kill -s KILL $c >/dev/null 2>&1
+            ctr --address "$SOCK" -n $NS task delete $c >/dev/null 2>&1
+            ctr --address "$SOCK" -n $NS container delete $c >/dev/null 2>&1
+        done
     fi
     [ -n "$EVENTS_PID" ] && kill "$EVENTS_PID" 2>/dev/null
     if [ -n "$CTD_PID" ]; then
@@ -59,7 +62,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [grpc]
   address = "$SOCK"
 TOML
-PATH="$DIST/bin:$PATH" containerd --config "$WORK/config.toml" >"$WORK/containerd.log" 2>&1 &
+# The default: one shim daemon for the whole namespace; here it leaves 2 s after its last container.
+PATH="$DIST/bin:$PATH" JRUNC_LINGER=2s containerd --config "$WORK/config.toml" >"$WORK/containerd.log" 2>&1 &
 CTD_PID=$!
 i=0
 until ctr --address "$SOCK" version >/dev/null 2>&1; do
@@ -76,22 +80,33 @@ echo "== ctr run --rm --runtime io.containerd.jrunc.v2 ... echo"
 ctr --address "$SOCK" -n $NS run --rm --runtime io.containerd.jrunc.v2 --rootfs "$ROOTFS" \
     demo-echo /bin/echo "hello from busybox, run by the Java shim"
 
-echo "== a long-running container, and its shim daemon"
-ctr --address "$SOCK" -n $NS run -d --runtime io.containerd.jrunc.v2 --rootfs "$ROOTFS" demo /bin/sleep 300
+echo "== three long-running containers: one shim daemon serves them all"
+for c in demo1 demo2 demo3; do
+    ctr --address "$SOCK" -n $NS run -d --runtime io.containerd.jrunc.v2 --rootfs "$ROOTFS" $c /bin/sleep 300
+done
 ctr --address "$SOCK" -n $NS task ls
-BUNDLE="$WORK/state/io.containerd.runtime.v2.task/$NS/demo"
-ADDRESS=$(cat "$BUNDLE/address")
-SHIM_PID=$(pgrep -f -- "-id demo -address $SOCK" | head -n 1 || true)
-echo "shim socket: $ADDRESS"
+for c in demo1 demo2 demo3; do
+    echo "$c: shim address $(cat "$WORK/state/io.containerd.runtime.v2.task/$NS/$c/address")"
+done
+SHIM_PID=$(pgrep -f -- "-namespace $NS -id demo-echo -address $SOCK" | head -n 1 || true)
 if [ -n "$SHIM_PID" ]; then
     echo "shim daemon pid $SHIM_PID, parent pid $(ps -o ppid= -p "$SHIM_PID" | tr -d ' ') (containerd is $CTD_PID)"
-    echo "shim daemon RSS: $(ps -o rss= -p "$SHIM_PID" | tr -d ' ') KiB"
 fi
-ctr --address "$SOCK" -n $NS task kill -s KILL demo
+echo "== containerd-shim-jrunc-v2 status (what an operator sees)"
+"$DIST/bin/containerd-shim-jrunc-v2" status
+for c in demo1 demo2 demo3; do
+    ctr --address "$SOCK" -n $NS task kill -s KILL $c
+done
 sleep 0.5
-ctr --address "$SOCK" -n $NS task delete demo
-ctr --address "$SOCK" -n $NS container delete demo
-sleep 0.3
+for c in demo1 demo2 demo3; do
+    ctr --address "$SOCK" -n $NS task delete $c
+    ctr --address "$SOCK" -n $NS container delete $c
+done
+if [ -n "$SHIM_PID" ]; then
+    echo "== waiting for the idle daemon to leave (linger 2 s)"
+    i=0
+    while kill -0 "$SHIM_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+fi
 
 echo "== task events containerd received"
 grep /tasks/ "$WORK/events.txt" || true
