@@ -12,7 +12,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-1}
-DIST=$(pwd)/shim-launcher/target/dist
+DIST=${JRUNC_DIST:-$(pwd)/shim-launcher/target/dist}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 [ -x "$DIST/bin/containerd-shim-jrunc-v2" ] || { echo "$0: build first: mvn -B -DskipTests package" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/jrunc-mem.XXXXXX)
