@@ -58,9 +58,18 @@ final class BenchContainers {
 
     /** {@code ctr run -d --null-io}: a background container; throws with ctr's output if it fails. */
     void startDetached(ShimUnderTest shim, String id, String... command) {
+        start(shim, id, List.of("run", "-d", "--null-io"), command);
+    }
+
+    /** {@code ctr run -d} with stdio fifos (ctr leaves them when it returns): the shim has output streams to copy. */
+    void startDetachedWithStdio(ShimUnderTest shim, String id, String... command) {
+        start(shim, id, List.of("run", "-d"), command);
+    }
+
+    private void start(ShimUnderTest shim, String id, List<String> run, String... command) {
         track(id);
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--null-io",
-                "--runtime", shim.runtime(), "--rootfs", rootfs.path().toString(), id));
+        List<String> args = new ArrayList<>(run);
+        args.addAll(List.of("--runtime", shim.runtime(), "--rootfs", rootfs.path().toString(), id));
         args.addAll(List.of(command));
         ctr.ok(args.toArray(String[]::new));
     }

@@ -21,7 +21,7 @@ record BenchPlan(String name, int lifecycleRuns, int execRuns, int stateWarmup, 
     static final long MIB = 1L << 20;
 
     static BenchPlan full() {
-        return new BenchPlan("full", 15, 15, 500, 2000, 1024 * MIB, 3, List.of(1, 20, 100), 15);
+        return new BenchPlan("full", 15, 15, 500, 2000, 1024 * MIB, 3, List.of(1, 20, 100, 300), 15);
     }
 
     static BenchPlan quick() {

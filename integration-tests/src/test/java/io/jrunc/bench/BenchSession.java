@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the benchmark runs on: one private containerd, one busybox rootfs, one namespace, the
@@ -39,7 +40,8 @@ final class BenchSession implements AutoCloseable {
     static BenchSession open(BenchPlan plan) {
         BusyboxRootfs rootfs = BusyboxRootfs.create();
         try {
-            return new BenchSession(plan, rootfs, PrivateContainerd.start());
+            // The shim's own defaults (the test runs' short linger would make lifecycles start cold daemons).
+            return new BenchSession(plan, rootfs, PrivateContainerd.start(Map.of("JRUNC_LINGER", "")));
         } catch (RuntimeException | Error e) {
             rootfs.close();
             throw e;

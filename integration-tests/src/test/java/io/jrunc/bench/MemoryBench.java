@@ -34,7 +34,8 @@ final class MemoryBench implements Workload {
     }
 
     /** What one shim used with {@code started} containers (a cap or a process-count mismatch in {@code note}). */
-    private record Usage(int started, int daemons, double startSeconds, SmapsRollup memory, String note) implements Outcome {
+    private record Usage(int started, int daemons, double startSeconds, SmapsRollup memory, long threads, String note)
+            implements Outcome {
     }
 
     private record Failure(String error) implements Outcome {
@@ -58,6 +59,7 @@ final class MemoryBench implements Workload {
             String label = count + " sleep container" + (count == 1 ? "" : "s");
             table.add(row("shim RSS total, " + label + ", MB", outcome, u -> u.memory().rssBytes() / MB));
             table.add(row("shim PSS total, " + label + ", MB", outcome, u -> u.memory().pssBytes() / MB));
+            table.add(row("shim threads total, " + label, outcome, Usage::threads));
             if (count > 1) {
                 table.add(row("shim PSS per container, " + label + ", MB", outcome,
                         u -> u.memory().pssBytes() / MB / Math.max(1, u.started())));
@@ -103,7 +105,8 @@ final class MemoryBench implements Workload {
                 // A fresh id per attempt: a failed container that cannot be removed at once must not block the next.
                 String id = "mem-" + tag + "-" + count + "-" + attempts++;
                 try {
-                    containers.startDetached(shim, id, "/bin/sleep", "3600");
+                    // With stdio, as CRI runs every container: the shim copies each one's output.
+                    containers.startDetachedWithStdio(shim, id, "/bin/sleep", "3600");
                     ids.add(id);
                     failuresInARow = 0;
                 } catch (RuntimeException e) {
@@ -148,6 +151,7 @@ final class MemoryBench implements Workload {
         sleep(SETTLE);
         List<SmapsRollup> samples = new ArrayList<>();
         int daemons = 0;
+        long threads = 0;
         for (int i = 0; i < SAMPLES; i++) {
             if (i > 0) {
                 sleep(Duration.ofSeconds(1));
@@ -155,6 +159,7 @@ final class MemoryBench implements Workload {
             List<Long> pids = ShimProcesses.daemons(session.containerd(), shim);
             daemons = pids.size();
             samples.add(SmapsRollup.sum(pids));
+            threads = ProcessThreads.count(pids);
         }
         if (daemons == 0) {
             throw new IllegalStateException("no " + shim + " shim daemon of this containerd found by command line"
@@ -165,7 +170,7 @@ final class MemoryBench implements Workload {
             notes.add(daemons + " shim daemon" + (daemons == 1 ? "" : "s") + " for " + started + " containers");
         }
         String note = notes.isEmpty() ? "" : String.join("; ", notes);
-        return new Usage(started, daemons, startSeconds, samples.get(SAMPLES / 2), note);
+        return new Usage(started, daemons, startSeconds, samples.get(SAMPLES / 2), threads, note);
     }
 
     /** Shims of the previous step must be gone, or they would be counted too. */
