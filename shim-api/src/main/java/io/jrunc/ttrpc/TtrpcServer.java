@@ -22,6 +22,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +49,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client gets DEADLINE_EXCEEDED and the handler thread is interrupted; the same happens when the
  * connection closes. Only peers running as our effective uid and gid may connect.
  *
- * <p>The listen backlog is {@link ListenBacklog#value()}, so a burst of connects is queued rather than refused.
+ * <p>One daemon serves many peers, so none may hurt the others: a connection whose peer stops
+ * reading its answers stops being read (see {@link ServerConnection}), and the listen backlog is
+ * {@link ListenBacklog#value()} so a burst of connects is queued rather than refused.
  */
 public final class TtrpcServer implements AutoCloseable {
 
@@ -181,6 +185,7 @@ public final class TtrpcServer implements AutoCloseable {
         return new ServerBootstrap()
                 .group(loop, loop)
                 .option(ChannelOption.SO_BACKLOG, ListenBacklog.value())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnection.WATER_MARK)
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel ch) {
@@ -246,6 +251,25 @@ public final class TtrpcServer implements AutoCloseable {
     /** Connections currently open (after the peer-credential check). */
     public int activeConnections() {
         return connections.size();
+    }
+
+    /** What each open connection holds (calls, buffered answers), gathered on the event loop; for tests. */
+    List<ServerConnection.Stats> connectionStats() {
+        List<ServerConnection.Stats> stats = new ArrayList<>();
+        for (Channel ch : connections) {
+            ServerConnection connection = ch.pipeline().get(ServerConnection.class);
+            if (connection != null) {
+                try {
+                    stats.add(ch.eventLoop().submit(connection::stats).get(5, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | TimeoutException e) {
+                    // closed meanwhile: nothing held
+                }
+            }
+        }
+        return stats;
     }
 
     /** Stops accepting, lets running calls answer for up to {@link #DEFAULT_CLOSE_GRACE}, closes everything. */
