@@ -52,7 +52,7 @@ class TtrpcBackPressureTest {
 
     @Test
     void aPeerThatNeverReadsIsBoundedWhileOthersAreServedThenGetsEveryAnswer() throws Exception {
-        int requests = 4000; // 250 MiB of answers if the server buffered them all
+        int requests = 2500; // 160 MiB of answers if the server buffered them all
         long directBefore = PlatformDependent.usedDirectMemory();
         try (RawConnection hog = RawConnection.open(socket); TtrpcClient other = TtrpcClient.connect(socket)) {
             CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * JVM (the realistic containerd-to-shim shape); a further argument {@code many} runs only the
  * many-connections scenario. System properties: {@code bench.seconds} (per scenario, default 5),
  * {@code bench.payload} (request/response bytes, default 64), {@code jrunc.ttrpc.eventLoopThreads}
- * (default 1), and for the many-connections scenario {@code bench.connections} (default 500),
- * {@code bench.calls} (sequential calls per connection, default 20), {@code bench.rounds} (default 5).
+ * (default {@link TtrpcEventLoop#defaultThreads()}), and for the many-connections scenario {@code bench.connections} (default 500),
+ * {@code bench.calls} (sequential calls per connection, default 20), {@code bench.rounds} (default 5),
+ * {@code bench.warmup} (discarded rounds first, default 3).
  */
 public final class TtrpcBenchmark {
 
@@ -82,7 +83,7 @@ public final class TtrpcBenchmark {
         int payload = Integer.getInteger("bench.payload", 64);
         BytesValue request = BytesValue.of(ByteString.copyFrom(new byte[payload]));
         System.out.printf("ttrpc benchmark: %d-byte payload, %d s per scenario, event loop threads %s, %d CPUs, %s%n",
-                payload, seconds, Integer.getInteger(TtrpcEventLoop.THREADS_PROPERTY, 1),
+                payload, seconds, Integer.getInteger(TtrpcEventLoop.THREADS_PROPERTY, TtrpcEventLoop.defaultThreads()),
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
         run("warm-up (discarded)", socket, request, 1, 16, Math.max(2, seconds));
         System.out.printf("%-34s %10s %10s %10s %10s%n", "scenario", "calls/s", "p50 us", "p99 us", "calls");
@@ -103,7 +104,9 @@ public final class TtrpcBenchmark {
         int calls = Integer.getInteger("bench.calls", 20);
         int rounds = Integer.getInteger("bench.rounds", 5);
         BytesValue request = BytesValue.of(ByteString.copyFrom(new byte[Integer.getInteger("bench.payload", 64)]));
-        manyRound(socket, request, connections, calls); // warm-up, discarded
+        for (int w = Integer.getInteger("bench.warmup", 3); w > 0; w--) {
+            manyRound(socket, request, connections, calls); // warm-up (JIT), discarded
+        }
         long[] all = new long[0];
         long connectNanos = 0;
         double seconds = 0;
