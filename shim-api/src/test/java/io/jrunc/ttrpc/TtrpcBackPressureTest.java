@@ -87,6 +87,9 @@ class TtrpcBackPressureTest {
                 assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "the other connection waited");
                 Thread.sleep(20);
             }
+            System.out.printf("TtrpcBackPressureTest: %d requests for %d-byte answers unread: outbound buffer max %d bytes,"
+                    + " held answers max %d bytes, direct memory growth max %d bytes%n",
+                    requests, ANSWER_BYTES, maxOutbound, maxHeld, maxDirectGrowth);
             long highWater = ServerConnection.WATER_MARK.high();
             assertTrue(maxOutbound > 0, "the hog's answers did pile up in the outbound buffer");
             assertTrue(maxOutbound <= highWater + ANSWER_FRAME,
