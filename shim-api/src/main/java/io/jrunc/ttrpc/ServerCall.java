@@ -49,10 +49,7 @@ final class ServerCall {
 
     /** Called on the connection's event loop. */
     void start(Executor executor, EventLoop loop, long timeoutNanos) {
-        if (timeoutNanos < 0) {
-            expire();
-            return;
-        }
+        // ttrpc (like Go's context) treats timeout_nano <= 0 as "no deadline", not as already expired.
         if (timeoutNanos > 0) {
             deadlineTimer = loop.schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
         }

@@ -6,10 +6,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -20,6 +22,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,9 +45,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * must.
  *
  * <p>Requests on one connection run concurrently and are answered as they finish. A request's
- * {@code timeout_nano} is honoured: when it passes the client gets DEADLINE_EXCEEDED and the handler
- * thread is interrupted; the same happens when the connection closes. Only peers running as our
- * effective uid and gid may connect.
+ * {@code timeout_nano} is honoured (zero or negative means none, as in ttrpc): when it passes the
+ * client gets DEADLINE_EXCEEDED and the handler thread is interrupted; the same happens when the
+ * connection closes. Only peers running as our effective uid and gid may connect.
+ *
+ * <p>One daemon serves many peers, so none may hurt the others: a connection whose peer stops
+ * reading its answers stops being read (see {@link ServerConnection}), and the listen backlog is
+ * {@link ListenBacklog#value()} so a burst of connects is queued rather than refused.
  */
 public final class TtrpcServer implements AutoCloseable {
 
@@ -107,10 +115,23 @@ public final class TtrpcServer implements AutoCloseable {
                     .channelFactory(() -> new EpollServerDomainSocketChannel(listeningFd, true))
                     .register();
             server.start(await(registered, "cannot serve on inherited fd " + listeningFd));
+            raiseBacklog(listeningFd);
             return server;
         } catch (RuntimeException e) {
             server.releaseHandlers();
             throw e;
+        }
+    }
+
+    /**
+     * Whoever listened on an inherited socket may have chosen a short backlog; listen(2) again on a
+     * listening socket only updates it. Best effort: a socket that refuses keeps serving as it was.
+     */
+    private static void raiseBacklog(int listeningFd) {
+        try {
+            new Socket(listeningFd).listen(ListenBacklog.value()); // a view of the fd: not closed here
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "ttrpc: cannot raise the listen backlog of fd {0}: {1}", listeningFd, e.toString());
         }
     }
 
@@ -163,6 +184,8 @@ public final class TtrpcServer implements AutoCloseable {
         EventLoopGroup loop = TtrpcEventLoop.group();
         return new ServerBootstrap()
                 .group(loop, loop)
+                .option(ChannelOption.SO_BACKLOG, ListenBacklog.value())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnection.WATER_MARK)
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel ch) {
@@ -228,6 +251,25 @@ public final class TtrpcServer implements AutoCloseable {
     /** Connections currently open (after the peer-credential check). */
     public int activeConnections() {
         return connections.size();
+    }
+
+    /** What each open connection holds (calls, buffered answers), gathered on the event loop; for tests. */
+    List<ServerConnection.Stats> connectionStats() {
+        List<ServerConnection.Stats> stats = new ArrayList<>();
+        for (Channel ch : connections) {
+            ServerConnection connection = ch.pipeline().get(ServerConnection.class);
+            if (connection != null) {
+                try {
+                    stats.add(ch.eventLoop().submit(connection::stats).get(5, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException | TimeoutException e) {
+                    // closed meanwhile: nothing held
+                }
+            }
+        }
+        return stats;
     }
 
     /** Stops accepting, lets running calls answer for up to {@link #DEFAULT_CLOSE_GRACE}, closes everything. */

@@ -143,6 +143,11 @@ final class RawConnection implements AutoCloseable {
         return out.flip();
     }
 
+    /** Half-closes: the peer reads EOF, we can still read its answers. */
+    void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
     @Override
     public void close() throws IOException {
         selector.close();

@@ -428,12 +428,22 @@ class TtrpcServerTest {
     }
 
     @Test
-    void negativeTimeoutIsAlreadyExpired() throws Exception {
+    void zeroOrNegativeTimeoutMeansNoDeadline() throws Exception {
+        // ttrpc treats timeout_nano <= 0 as "no deadline"; only a positive one sets a deadline.
         RawConnection raw = raw();
-        raw.sendRequest(1, Request.newBuilder().setService(S).setMethod("Echo")
-                .setPayload(StringValue.of("x").toByteString()).setTimeoutNano(-1).build());
-        assertEquals(StatusCode.DEADLINE_EXCEEDED.value(), raw.readStatus(1).getCode());
-        assertEquals(0, service.calls.get());
+        int stream = 1;
+        for (long timeout : new long[] {-1, Long.MIN_VALUE, 0}) {
+            raw.sendRequest(stream, Request.newBuilder().setService(S).setMethod("Sleep")
+                    .setPayload(Int64Value.of(50).toByteString()).setTimeoutNano(timeout).build());
+            Response response = raw.readResponse(stream, WAIT);
+            assertFalse(response.hasStatus(), timeout + ": " + response.getStatus());
+            assertFalse(service.lastContext.get().hasDeadline(), timeout + " gave the handler a deadline");
+            stream += 2;
+        }
+        raw.sendRequest(stream, Request.newBuilder().setService(S).setMethod("Sleep")
+                .setPayload(Int64Value.of(50).toByteString()).setTimeoutNano(TimeUnit.SECONDS.toNanos(10)).build());
+        assertFalse(raw.readResponse(stream, WAIT).hasStatus());
+        assertTrue(service.lastContext.get().hasDeadline(), "control: a positive timeout is a deadline");
     }
 
     // --- connection loss and shutdown ----------------------------------------------------------

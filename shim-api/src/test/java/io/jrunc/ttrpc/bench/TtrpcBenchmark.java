@@ -27,9 +27,12 @@ import java.util.concurrent.TimeUnit;
  *
  * Arguments: none = server and client in this JVM (they share the one event loop thread);
  * {@code server <socket>} = serve only; {@code client <socket>} = measure against a server in another
- * JVM (the realistic containerd-to-shim shape). System properties: {@code bench.seconds} (per
- * scenario, default 5), {@code bench.payload} (request/response bytes, default 64),
- * {@code jrunc.ttrpc.eventLoopThreads} (default 1).
+ * JVM (the realistic containerd-to-shim shape); a further argument {@code many} runs only the
+ * many-connections scenario. System properties: {@code bench.seconds} (per scenario, default 5),
+ * {@code bench.payload} (request/response bytes, default 64), {@code jrunc.ttrpc.eventLoopThreads}
+ * (default {@link TtrpcEventLoop#defaultThreads()}), and for the many-connections scenario {@code bench.connections} (default 500),
+ * {@code bench.calls} (sequential calls per connection, default 20), {@code bench.rounds} (default 5),
+ * {@code bench.warmup} (discarded rounds first, default 3).
  */
 public final class TtrpcBenchmark {
 
@@ -46,7 +49,13 @@ public final class TtrpcBenchmark {
                 System.out.println("serving on " + args[1]);
                 server.closeFuture().join();
             }
-            case "client" -> measureAll(Path.of(args[1]));
+            case "client" -> {
+                if (args.length > 2 && args[2].equals("many")) {
+                    measureMany(Path.of(args[1]));
+                } else {
+                    measureAll(Path.of(args[1]));
+                }
+            }
             default -> {
                 Path dir = Files.createTempDirectory("ttrpc-bench");
                 Path socket = dir.resolve("bench.sock");
@@ -74,7 +83,7 @@ public final class TtrpcBenchmark {
         int payload = Integer.getInteger("bench.payload", 64);
         BytesValue request = BytesValue.of(ByteString.copyFrom(new byte[payload]));
         System.out.printf("ttrpc benchmark: %d-byte payload, %d s per scenario, event loop threads %s, %d CPUs, %s%n",
-                payload, seconds, Integer.getInteger(TtrpcEventLoop.THREADS_PROPERTY, 1),
+                payload, seconds, Integer.getInteger(TtrpcEventLoop.THREADS_PROPERTY, TtrpcEventLoop.defaultThreads()),
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
         run("warm-up (discarded)", socket, request, 1, 16, Math.max(2, seconds));
         System.out.printf("%-34s %10s %10s %10s %10s%n", "scenario", "calls/s", "p50 us", "p99 us", "calls");
@@ -82,6 +91,90 @@ public final class TtrpcBenchmark {
         print("1 connection, 16 in flight", run("", socket, request, 1, 16, seconds));
         print("8 connections, 1 in flight each", run("", socket, request, 8, 1, seconds));
         print("8 connections, 16 in flight each", run("", socket, request, 8, 16, seconds));
+        measureMany(socket);
+    }
+
+    /**
+     * The containerd shape that hurts: many connections open at once (one per task), each making a
+     * short series of State-sized calls. Each round connects them all concurrently, then every
+     * connection makes its calls back to back; latencies of all rounds are pooled.
+     */
+    private static void measureMany(Path socket) throws Exception {
+        int connections = Integer.getInteger("bench.connections", 500);
+        int calls = Integer.getInteger("bench.calls", 20);
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        BytesValue request = BytesValue.of(ByteString.copyFrom(new byte[Integer.getInteger("bench.payload", 64)]));
+        for (int w = Integer.getInteger("bench.warmup", 3); w > 0; w--) {
+            manyRound(socket, request, connections, calls); // warm-up (JIT), discarded
+        }
+        long[] all = new long[0];
+        long connectNanos = 0;
+        double seconds = 0;
+        for (int r = 0; r < rounds; r++) {
+            ManyResult round = manyRound(socket, request, connections, calls);
+            int at = all.length;
+            all = Arrays.copyOf(all, at + round.latenciesNanos().length);
+            System.arraycopy(round.latenciesNanos(), 0, all, at, round.latenciesNanos().length);
+            connectNanos = Math.max(connectNanos, round.connectNanos());
+            seconds += round.callSeconds();
+        }
+        Arrays.sort(all);
+        String scenario = connections + " connections x " + calls + " calls";
+        System.out.printf("%-34s %10.0f %10.1f %10.1f %10d   (%d rounds; slowest connect-all %.1f ms)%n", scenario,
+                all.length / seconds, percentile(all, 0.50) / 1e3, percentile(all, 0.99) / 1e3, all.length, rounds,
+                connectNanos / 1e6);
+    }
+
+    record ManyResult(long[] latenciesNanos, long connectNanos, double callSeconds) {}
+
+    private static ManyResult manyRound(Path socket, BytesValue request, int connections, int calls) throws Exception {
+        TtrpcClient[] clients = new TtrpcClient[connections];
+        long[][] samples = new long[connections][calls];
+        CountDownLatch connected = new CountDownLatch(connections);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(connections);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            int index = c;
+            Thread.ofPlatform().daemon(true).start(() -> {
+                try {
+                    clients[index] = TtrpcClient.connect(socket);
+                    connected.countDown();
+                    go.await();
+                    for (int i = 0; i < calls; i++) {
+                        long start = System.nanoTime();
+                        clients[index].call(SERVICE, METHOD, request, BytesValue.parser(), CallOptions.none());
+                        samples[index][i] = System.nanoTime() - start;
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                    connected.countDown();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        connected.await();
+        long connectNanos = System.nanoTime() - t0;
+        long callsStart = System.nanoTime();
+        go.countDown();
+        done.await();
+        double callSeconds = (System.nanoTime() - callsStart) / 1e9;
+        for (TtrpcClient client : clients) {
+            if (client != null) {
+                client.close();
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " connections failed", failures.getFirst());
+        }
+        long[] all = new long[connections * calls];
+        for (int c = 0; c < connections; c++) {
+            System.arraycopy(samples[c], 0, all, c * calls, calls);
+        }
+        Arrays.sort(all);
+        return new ManyResult(all, connectNanos, callSeconds);
     }
 
     record Result(long calls, double seconds, long[] latenciesNanos) {}
