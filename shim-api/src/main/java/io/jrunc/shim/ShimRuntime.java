@@ -33,4 +33,15 @@ public interface ShimRuntime {
      * fails {@code start} with the exception's message.
      */
     default void daemonStarted(ShimFlags flags, int daemonPid, byte[] startInput) throws Exception {}
+
+    /**
+     * What sets a namespace's shared daemon apart besides the namespace, from start's stdin: containers
+     * whose qualifiers differ get different daemons ({@code Grouping.SHARED_KEY + "@" + qualifier}). The runc
+     * runtime returns a digest of the shim cgroup asked for, so that a shared daemon always runs in the cgroup
+     * each of its containers asked for. Empty (the default) means the plain shared key. Called by
+     * {@code start} before it names the socket; throwing fails {@code start}.
+     */
+    default java.util.Optional<String> groupingQualifier(byte[] startInput) throws Exception {
+        return java.util.Optional.empty();
+    }
 }

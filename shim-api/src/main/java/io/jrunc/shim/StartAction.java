@@ -48,7 +48,7 @@ final class StartAction {
     /**
      * @param kernel the kernel calls, bound only when a daemon must be started
      * @param daemonCommand the program (and leading arguments) that runs this shim; the daemon's flags are appended
-     * @param stdin what containerd wrote to our stdin, read after the daemon is spawned
+     * @param stdin what containerd wrote to our stdin, read once before the socket is named
      * @param environment ours (containerd's): settings are read from it and the daemon inherits it
      */
     StartAction(Supplier<StartCalls> kernel, ShimRuntime runtime, List<String> daemonCommand, Path socketDir,
@@ -70,7 +70,8 @@ final class StartAction {
         Path bundle = flags.bundle();
         Map<String, Object> annotations = ShimSocketAddress.annotations(bundle);
         ShimSettings settings = ShimSettings.resolve(annotations, environment);
-        String group = settings.grouping().key(annotations, flags.id());
+        byte[] input = stdin.get();
+        String group = qualified(settings.grouping(), settings.grouping().key(annotations, flags.id()), input);
         ShimSocketAddress address = ShimSocketAddress.of(socketDir, flags.address(), flags.namespace(), group);
         checkLength(address);
         DaemonStateFile state = DaemonStateFile.of(address.path());
@@ -84,7 +85,7 @@ final class StartAction {
         try {
             // Bursts of starts join the booting daemon without a JVM; it rewrites the file once it serves.
             DaemonStateFile.stateOf(daemonPid).ifPresent(s -> writeQuietly(state, s));
-            runtime.daemonStarted(flags, daemonPid, stdin.get());
+            runtime.daemonStarted(flags, daemonPid, input);
         } catch (Exception e) {
             killQuietly(kernel.get(), daemonPid);
             state.removeIfOwnedBy(daemonPid);
@@ -93,6 +94,14 @@ final class StartAction {
         }
         ProcessHandle.current().parent().ifPresent(containerd -> OomScore.adjust(daemonPid, (int) containerd.pid()));
         return address;
+    }
+
+    /** A namespace daemon's key with the runtime's qualifier (e.g. its shim cgroup), if any. */
+    private String qualified(Grouping grouping, String key, byte[] input) throws Exception {
+        if (grouping != Grouping.NAMESPACE) {
+            return key; // pod and container: the first container's options place the daemon, as in the Go shim
+        }
+        return runtime.groupingQualifier(input).map(q -> key + "@" + q).orElse(key);
     }
 
     /**
