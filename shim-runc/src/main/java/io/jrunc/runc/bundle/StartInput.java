@@ -9,7 +9,8 @@ import io.jrunc.ttrpc.TtrpcException;
 /**
  * What containerd writes to {@code start}'s stdin, as far as the runc runtime cares: the shim cgroup. It is
  * nothing, an {@code Any} of the task (or runtime) options (containerd 1.6-2.2), or {@code BootstrapParams}
- * whose extensions carry that Any (2.3+). Only the accepted runc option types can name a shim cgroup; any
+ * whose extensions carry that Any (2.3+). Bytes that parse as an Any with no other fields are an Any (an
+ * options type of another runtime, e.g. a value that is not UTF-8, must not fail as BootstrapParams). Only the accepted runc option types can name a shim cgroup; any
  * other type (e.g. CRI's {@code runtimeoptions.v1.Options}) names none, the way the Go shim only looks at its
  * own type. The launcher script's JVM-free start decides the same way (launcher.sh, {@code jr_start_input}).
  */
@@ -23,11 +24,13 @@ public final class StartInput {
         }
         try {
             Any any = Any.parseFrom(input);
-            if (RuncOptionsCodec.isAccepted(any)) {
-                return RuncOptionsCodec.fromAny(any).getShimCgroup();
+            if (any.getUnknownFields().asMap().isEmpty()) {
+                return RuncOptionsCodec.isAccepted(any) ? RuncOptionsCodec.fromAny(any).getShimCgroup() : "";
             }
         } catch (InvalidProtocolBufferException e) {
             // not an Any: perhaps BootstrapParams
+        } catch (TtrpcException e) {
+            throw new IllegalArgumentException("start's stdin: " + e.getMessage());
         }
         try {
             for (Extension extension : BootstrapParams.parseFrom(input).getExtensionsList()) {

@@ -44,6 +44,13 @@ class StartInputTest {
     }
 
     @Test
+    void anotherRuntimesAnyWithBinaryValueIsNotMistakenForBootstrapParams() {
+        byte[] input = Any.newBuilder().setTypeUrl("runtimeoptions.v1.Options")
+                .setValue(com.google.protobuf.ByteString.copyFrom(new byte[] {(byte) 0xc3, 0x28, (byte) 0xff})).build().toByteArray();
+        assertEquals("", StartInput.shimCgroup(input));
+    }
+
+    @Test
     void bootstrapParamsCarryTheOptionsInAnExtension() {
         BootstrapParams params = BootstrapParams.newBuilder().setInstanceId("c1").setNamespace("ns").setLogLevelValue(-4)
                 .addExtensions(Extension.newBuilder().setValue(any("other.Type", Options.getDefaultInstance())))
