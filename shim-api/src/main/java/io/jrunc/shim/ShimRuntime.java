@@ -2,6 +2,7 @@ package io.jrunc.shim;
 
 import io.jrunc.proto.task.v2.DeleteResponse;
 import io.jrunc.shim.task.TaskService;
+import java.util.Optional;
 
 /**
  * What a concrete runtime (runc, in shim-runc) gives the generic shim framework. The framework owns
@@ -41,7 +42,7 @@ public interface ShimRuntime {
      * each of its containers asked for. Empty (the default) means the plain shared key. Called by
      * {@code start} before it names the socket; throwing fails {@code start}.
      */
-    default java.util.Optional<String> groupingQualifier(byte[] startInput) throws Exception {
-        return java.util.Optional.empty();
+    default Optional<String> groupingQualifier(byte[] startInput) throws Exception {
+        return Optional.empty();
     }
 }

@@ -83,9 +83,9 @@ final class StartAction {
         }
         int daemonPid = spawnDaemon(flags, settings, address, listener.getAsInt());
         try {
+            runtime.daemonStarted(flags, daemonPid, input); // first: joiners find it placed (e.g. in its cgroup)
             // Bursts of starts join the booting daemon without a JVM; it rewrites the file once it serves.
             DaemonStateFile.stateOf(daemonPid).ifPresent(s -> writeQuietly(state, s));
-            runtime.daemonStarted(flags, daemonPid, input);
         } catch (Exception e) {
             killQuietly(kernel.get(), daemonPid);
             state.removeIfOwnedBy(daemonPid);
