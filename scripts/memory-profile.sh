@@ -86,6 +86,8 @@ awk '
     /^Rss:/ { rss[kind] += $2 } /^Pss:/ { pss[kind] += $2 } /^Private_Dirty:/ { dirty[kind] += $2 }
     END { for (k in rss) if (rss[k] >= 256) printf "%-40s %8d %8d %8d\n", k, rss[k], pss[k], dirty[k] }
 ' "/proc/$PID/smaps" | sort -k2 -n -r
+echo "== Java heap"
+"$JAVA_HOME/bin/jcmd" "$PID" GC.heap_info 2>/dev/null | grep -E 'total|used' | sed 's/^ *//'
 if [ -n "$nmt" ]; then
     echo "== JVM native memory (NMT summary, committed)"
     "$JAVA_HOME/bin/jcmd" "$PID" VM.native_memory summary scale=KB 2>/dev/null |

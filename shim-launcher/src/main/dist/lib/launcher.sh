@@ -181,14 +181,15 @@ jr_grouping() {
     [ -n "$jr_key" ]
 }
 
-# jr_reserve_place ADDRESS NAMESPACE ID MAX: a place for container ID in the first daemon of the namespace
-# with fewer than MAX containers, as DaemonSlots does: an atomic `ln -s ID <socket>.slots/<n>`, daemons
-# keyed @jrunc-shared, @jrunc-shared-1, ... (Grouping.sharedKey). Sets jr_socket and jr_place_link.
+# jr_reserve_place ADDRESS NAMESPACE ID MAX [SUFFIX]: a place for container ID in the first daemon of the
+# namespace with fewer than MAX containers, as DaemonSlots does: an atomic `ln -s ID <socket>.slots/<n>`,
+# daemons keyed @jrunc-shared, @jrunc-shared-1, ... (Grouping.sharedKey), each followed by SUFFIX (the shim
+# cgroup's qualifier, @<digest>, if any). Sets jr_socket and jr_place_link.
 jr_reserve_place() {
     jr_index=0
     while [ "$jr_index" -lt 10000 ]; do
-        jr_k=@jrunc-shared
-        [ "$jr_index" -eq 0 ] || jr_k=@jrunc-shared-$jr_index
+        jr_k=@jrunc-shared${5-}
+        [ "$jr_index" -eq 0 ] || jr_k=@jrunc-shared-$jr_index${5-}
         jr_socket_path "$1" "$2" "$jr_k" || return 1
         jr_place=0
         while [ "$jr_place" -lt "$4" ]; do
@@ -248,12 +249,27 @@ jr_daemon_alive() {
 }
 
 # jr_fast_start: the start action when the container's group already has a live daemon: write the
-# bundle's address file (.address, then rename) and print the address, without a newline.
+# bundle's address file (.address, then rename) and print the address, without a newline. When it read
+# stdin and falls back, the JVM gets the same bytes as stdin (else start fails: the JVM would misplace
+# the daemon).
 jr_fast_start() {
-    jr_b=${jr_bundle:-$PWD} jr_place_link=
+    jr_stdin_taken=
+    jr_fast_join && return 0
+    if [ -n "$jr_stdin_taken" ] && ! jr_give_back_stdin; then
+        printf '%s\n' "containerd-shim-jrunc-v2: cannot keep start's stdin for the JVM (mktemp in ${TMPDIR:-/tmp})" >&2
+        exit 1
+    fi
+    return 1
+}
+
+jr_fast_join() {
+    jr_b=${jr_bundle:-$PWD} jr_place_link= jr_qualifier=
     jr_grouping "$jr_b" "$jr_id" || return 1
+    if [ "$jr_mode" = namespace ]; then
+        jr_qualify_shared_key || return 1
+    fi
     if [ "$jr_mode" = namespace ] && [ "$jr_max" -gt 0 ]; then
-        jr_reserve_place "$jr_address" "$jr_namespace" "$jr_id" "$jr_max" || return 1
+        jr_reserve_place "$jr_address" "$jr_namespace" "$jr_id" "$jr_max" "${jr_qualifier:+@$jr_qualifier}" || return 1
         if ! jr_daemon_alive "$jr_socket"; then
             # The JVM starts that daemon and takes a place again.
             rm -f -- "$jr_place_link"
@@ -264,7 +280,7 @@ jr_fast_start() {
         jr_daemon_alive "$jr_socket" || return 1
     fi
     if ! { printf 'unix://%s' "$jr_socket" >"$jr_b/.address" && mv -f -- "$jr_b/.address" "$jr_b/address"; }; then
-        [ -z "${jr_place_link-}" ] || rm -f -- "$jr_place_link"
+        [ -z "$jr_place_link" ] || rm -f -- "$jr_place_link"
         return 1
     fi
     jr_trace "start fast $jr_namespace/$jr_id daemon=$jr_daemon_pid"
@@ -274,6 +290,149 @@ jr_fast_start() {
             "$(date +%Y-%m-%dT%H:%M:%S.%N%:z)" "$jr_daemon_pid" "$jr_mode" 1<>"$jr_b/log"
     fi
     printf 'unix://%s' "$jr_socket"
+}
+
+# jr_qualify_shared_key: a namespace daemon's key as the JVM's start names it (StartAction, and
+# RuncRuntime.groupingQualifier): @jrunc-shared, then @<16 hex of sha256(shim_cgroup)> when stdin's
+# runc options ask for a shim cgroup, so that a shared daemon always runs in the cgroup its containers
+# asked for. Reads stdin to the end (jr_stdin_hex, od's hex bytes; sets jr_stdin_taken).
+jr_qualify_shared_key() {
+    jr_stdin_taken=1
+    if ! jr_stdin_hex=$(od -An -v -tx1); then
+        printf '%s\n' "containerd-shim-jrunc-v2: cannot read start's stdin" >&2
+        exit 1
+    fi
+    set -f
+    # shellcheck disable=SC2086
+    set -- $jr_stdin_hex
+    set +f
+    jr_start_qualifier "$@" || return 1
+    [ -z "$jr_qualifier" ] || jr_key=$jr_key@$jr_qualifier
+}
+
+# jr_give_back_stdin: makes stdin the bytes jr_qualify_shared_key read: a temp file, unlinked once open.
+jr_give_back_stdin() {
+    jr_in=$(mktemp "${TMPDIR:-/tmp}/jrunc-stdin.XXXXXX") || return 1
+    jr_out= jr_len=0
+    for jr_h in $jr_stdin_hex; do
+        jr_octal $((0x$jr_h))
+    done
+    # shellcheck disable=SC2059
+    printf "$jr_out" >"$jr_in" && exec <"$jr_in"
+    jr_rc=$?
+    rm -f -- "$jr_in"
+    return $jr_rc
+}
+
+# The accepted runc option types' names as od prints them (checked against the Java descriptors).
+jr_hex_options='63 6f 6e 74 61 69 6e 65 72 64 2e 72 75 6e 63 2e 76 31 2e 4f 70 74 69 6f 6e 73 '
+jr_hex_create='63 6f 6e 74 61 69 6e 65 72 64 2e 6c 69 6e 75 78 2e 72 75 6e 63 2e 43 72 65 61 74 65 4f 70 74 69 6f 6e 73 '
+jr_hex_runc='63 6f 6e 74 61 69 6e 65 72 64 2e 6c 69 6e 75 78 2e 72 75 6e 63 2e 52 75 6e 63 4f 70 74 69 6f 6e 73 '
+
+# jr_start_qualifier BYTE...: start's stdin (hex bytes) as the JVM's StartInput reads it, or unsure.
+# Nothing, or a google.protobuf.Any {1: type_url, 2: value} whose type is not one of ours, names no
+# shim cgroup; containerd.runc.v1.Options (field 3) and containerd.linux.runc.CreateOptions (field 9)
+# may name one, RuncOptions never does. Anything else (BootstrapParams, repeated fields, non-ASCII
+# text, malformed bytes) is unsure. Sets jr_qualifier: '' or the first 16 hex of the cgroup's SHA-256.
+jr_start_qualifier() {
+    jr_qualifier=
+    [ $# -gt 0 ] || return 0
+    jr_pb_walk 2 1 "$@" || return 1
+    case $jr_pb_tags in '10 ' | '18 ' | '10 18 ' | '18 10 ') ;; *) return 1 ;; esac
+    jr_value=$jr_pb_kept
+    jr_pb_walk 1 1 "$@" || return 1
+    jr_cgroup_field=0
+    case $jr_pb_kept in
+        "$jr_hex_options" | *" 2f $jr_hex_options" | "2f $jr_hex_options") jr_cgroup_field=3 ;;
+        "$jr_hex_create" | *" 2f $jr_hex_create" | "2f $jr_hex_create") jr_cgroup_field=9 ;;
+        "$jr_hex_runc" | *" 2f $jr_hex_runc" | "2f $jr_hex_runc") ;;
+        *) return 0 ;;
+    esac
+    set -f
+    # shellcheck disable=SC2086
+    set -- $jr_value
+    set +f
+    jr_pb_walk "$jr_cgroup_field" '*' "$@" || return 1
+    [ -n "$jr_pb_kept" ] || return 0
+    jr_out= jr_len=0
+    for jr_h in $jr_pb_kept; do
+        jr_octal $((0x$jr_h))
+    done
+    # shellcheck disable=SC2059
+    jr_hash=$(printf "$jr_out" | sha256sum) || return 1
+    jr_hash=${jr_hash%% *}
+    case $jr_hash in '' | *[!0-9a-f]*) return 1 ;; esac
+    [ ${#jr_hash} -eq 64 ] || return 1
+    jr_qualifier=${jr_hash%"${jr_hash#????????????????}"}
+}
+
+# jr_pb_walk FIELD ASCII BYTE...: walks the protobuf message BYTE... (hex) as protobuf-java parses it:
+# varint, fixed64, length-delimited and fixed32 fields (groups, field 0 or a cut-short field: unsure).
+# Sets jr_pb_tags (each field's tag in decimal, followed by a space) and jr_pb_kept (the payload of the
+# last length-delimited FIELD, hex bytes each followed by a space). A byte >= 0x80 in the payload of
+# field ASCII ('*': of any length-delimited field) is unsure: protobuf-java refuses strings that are not
+# UTF-8, and plain ASCII is all the shim needs to decide without it.
+jr_pb_walk() {
+    jr_keep=$1 jr_ascii=$2
+    shift 2
+    jr_pb_tags= jr_pb_kept=
+    while [ $# -gt 0 ]; do
+        jr_tag=0 jr_shift=0
+        while :; do
+            [ $# -gt 0 ] && [ $jr_shift -le 28 ] || return 1
+            jr_byte=$((0x$1))
+            shift
+            jr_tag=$((jr_tag | (jr_byte & 127) << jr_shift))
+            [ $jr_byte -ge 128 ] || break
+            jr_shift=$((jr_shift + 7))
+        done
+        # protobuf-java keeps a tag's low 32 bits: beyond them it would read another field.
+        [ $jr_tag -lt 4294967296 ] || return 1
+        jr_field=$((jr_tag >> 3))
+        [ $jr_field -gt 0 ] || return 1
+        jr_pb_tags="$jr_pb_tags$jr_tag "
+        case $((jr_tag & 7)) in
+            0)
+                jr_n=0
+                while :; do
+                    [ $# -gt 0 ] && [ $jr_n -lt 10 ] || return 1
+                    jr_byte=$((0x$1))
+                    shift
+                    jr_n=$((jr_n + 1))
+                    [ $jr_byte -ge 128 ] || break
+                done
+                ;;
+            1) [ $# -ge 8 ] || return 1; shift 8 ;;
+            5) [ $# -ge 4 ] || return 1; shift 4 ;;
+            2)
+                jr_n=0 jr_shift=0
+                while :; do
+                    [ $# -gt 0 ] && [ $jr_shift -le 21 ] || return 1
+                    jr_byte=$((0x$1))
+                    shift
+                    jr_n=$((jr_n | (jr_byte & 127) << jr_shift))
+                    [ $jr_byte -ge 128 ] || break
+                    jr_shift=$((jr_shift + 7))
+                done
+                [ $jr_n -le $# ] || return 1
+                if [ "$jr_field" = "$jr_keep" ] || [ "$jr_field" = "$jr_ascii" ] || [ "$jr_ascii" = '*' ]; then
+                    [ "$jr_field" != "$jr_keep" ] || jr_pb_kept=
+                    while [ $jr_n -gt 0 ]; do
+                        case $1 in
+                            [0-7]?) ;;
+                            *) [ "$jr_field" != "$jr_ascii" ] && [ "$jr_ascii" != '*' ] || return 1 ;;
+                        esac
+                        [ "$jr_field" != "$jr_keep" ] || jr_pb_kept="$jr_pb_kept$1 "
+                        shift
+                        jr_n=$((jr_n - 1))
+                    done
+                else
+                    shift $jr_n
+                fi
+                ;;
+            *) return 1 ;;
+        esac
+    done
 }
 
 # jr_octal BYTE: appends BYTE to jr_out as a printf octal escape and counts it in jr_len.

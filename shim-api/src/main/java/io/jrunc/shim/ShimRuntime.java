@@ -2,6 +2,7 @@ package io.jrunc.shim;
 
 import io.jrunc.proto.task.v2.DeleteResponse;
 import io.jrunc.shim.task.TaskService;
+import java.util.Optional;
 
 /**
  * What a concrete runtime (runc, in shim-runc) gives the generic shim framework. The framework owns
@@ -33,4 +34,15 @@ public interface ShimRuntime {
      * fails {@code start} with the exception's message.
      */
     default void daemonStarted(ShimFlags flags, int daemonPid, byte[] startInput) throws Exception {}
+
+    /**
+     * What sets a namespace's shared daemon apart besides the namespace, from start's stdin: containers
+     * whose qualifiers differ get different daemons ({@code Grouping.SHARED_KEY + "@" + qualifier}). The runc
+     * runtime returns a digest of the shim cgroup asked for, so that a shared daemon always runs in the cgroup
+     * each of its containers asked for. Empty (the default) means the plain shared key. Called by
+     * {@code start} before it names the socket; throwing fails {@code start}.
+     */
+    default Optional<String> groupingQualifier(byte[] startInput) throws Exception {
+        return Optional.empty();
+    }
 }

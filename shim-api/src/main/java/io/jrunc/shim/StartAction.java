@@ -4,6 +4,7 @@ import io.jrunc.posix.Errno;
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import io.jrunc.posix.SpawnSpec;
+import io.jrunc.ttrpc.ListenBacklog;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -31,7 +32,6 @@ import java.util.function.Supplier;
  * the next {@code start} of the group joins it without a JVM (see the launcher script).
  */
 final class StartAction {
-    static final int BACKLOG = 4096;
     /** Daemons of one namespace when {@code max-containers} bounds them; more means something is wrong. */
     static final int MAX_BOUNDED_DAEMONS = 10_000;
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(100);
@@ -50,7 +50,7 @@ final class StartAction {
     /**
      * @param kernel the kernel calls, bound only when a daemon must be started
      * @param daemonCommand the program (and leading arguments) that runs this shim; the daemon's flags are appended
-     * @param stdin what containerd wrote to our stdin, read after the daemon is spawned
+     * @param stdin what containerd wrote to our stdin, read once before the socket is named
      * @param environment ours (containerd's): settings are read from it and the daemon inherits it
      */
     StartAction(Supplier<StartCalls> kernel, ShimRuntime runtime, List<String> daemonCommand, Path socketDir,
@@ -72,15 +72,16 @@ final class StartAction {
         Path bundle = flags.bundle();
         Map<String, Object> annotations = ShimSocketAddress.annotations(bundle);
         ShimSettings settings = ShimSettings.resolve(annotations, environment);
+        byte[] input = stdin.get();
         if (!settings.bounded()) {
-            String group = settings.grouping().key(annotations, flags.id());
+            String group = qualified(settings.grouping(), settings.grouping().key(annotations, flags.id()), input);
             ShimSocketAddress address = ShimSocketAddress.of(socketDir, flags.address(), flags.namespace(), group);
             checkLength(address);
-            return joinOrSpawn(flags, settings, address);
+            return joinOrSpawn(flags, settings, address, input);
         }
-        ShimSocketAddress address = reservePlace(flags, settings.maxContainers());
+        ShimSocketAddress address = reservePlace(flags, settings.maxContainers(), input);
         try {
-            return joinOrSpawn(flags, settings, address);
+            return joinOrSpawn(flags, settings, address, input);
         } catch (Exception e) {
             DaemonSlots.of(address.path()).release(flags.id());
             throw e;
@@ -88,13 +89,13 @@ final class StartAction {
     }
 
     /**
-     * A place for the container in the first of the namespace's bounded daemons that has one (see
-     * {@link DaemonSlots}); returns that daemon's address.
+     * A place for the container in the first of the namespace's bounded daemons (of its shim cgroup, if any)
+     * that has one (see {@link DaemonSlots}); returns that daemon's address.
      */
-    private ShimSocketAddress reservePlace(ShimFlags flags, int maxContainers) throws IOException {
+    private ShimSocketAddress reservePlace(ShimFlags flags, int maxContainers, byte[] input) throws Exception {
         for (int index = 0; index < MAX_BOUNDED_DAEMONS; index++) {
             ShimSocketAddress address = ShimSocketAddress.of(socketDir, flags.address(), flags.namespace(),
-                    Grouping.sharedKey(index));
+                    qualified(Grouping.NAMESPACE, Grouping.sharedKey(index), input));
             checkLength(address);
             if (DaemonSlots.of(address.path()).reserve(flags.id(), maxContainers).isPresent()) {
                 return address;
@@ -104,7 +105,8 @@ final class StartAction {
                 + " serves max-containers=" + maxContainers + " containers");
     }
 
-    private ShimSocketAddress joinOrSpawn(ShimFlags flags, ShimSettings settings, ShimSocketAddress address) throws Exception {
+    private ShimSocketAddress joinOrSpawn(ShimFlags flags, ShimSettings settings, ShimSocketAddress address, byte[] input)
+            throws Exception {
         Path bundle = flags.bundle();
         DaemonStateFile state = DaemonStateFile.of(address.path());
 
@@ -115,9 +117,9 @@ final class StartAction {
         }
         int daemonPid = spawnDaemon(flags, settings, address, listener.getAsInt());
         try {
+            runtime.daemonStarted(flags, daemonPid, input); // first: joiners find it placed (e.g. in its cgroup)
             // Bursts of starts join the booting daemon without a JVM; it rewrites the file once it serves.
             DaemonStateFile.stateOf(daemonPid).ifPresent(s -> writeQuietly(state, s));
-            runtime.daemonStarted(flags, daemonPid, stdin.get());
         } catch (Exception e) {
             killQuietly(kernel.get(), daemonPid);
             state.removeIfOwnedBy(daemonPid);
@@ -126,6 +128,14 @@ final class StartAction {
         }
         ProcessHandle.current().parent().ifPresent(containerd -> OomScore.adjust(daemonPid, (int) containerd.pid()));
         return address;
+    }
+
+    /** A namespace daemon's key with the runtime's qualifier (e.g. its shim cgroup), if any. */
+    private String qualified(Grouping grouping, String key, byte[] input) throws Exception {
+        if (grouping != Grouping.NAMESPACE) {
+            return key; // pod and container: the first container's options place the daemon, as in the Go shim
+        }
+        return runtime.groupingQualifier(input).map(q -> key + "@" + q).orElse(key);
     }
 
     /**
@@ -235,7 +245,7 @@ final class StartAction {
     private int listen(Path socket) throws PosixException, IOException {
         Files.createDirectories(socket.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         StartCalls calls = kernel.get();
-        int fd = calls.listenUnix(socket, BACKLOG);
+        int fd = calls.listenUnix(socket, ListenBacklog.value());
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {

@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Back-pressure: a peer that sends requests but does not read the answers must not make us buffer
  * without end. Answers go to Netty only while the channel is writable (below {@link #WATER_MARK}'s
- * high mark); the rest wait on the heap in {@link #answers}. While the channel is not writable, or
- * {@link #MAX_CALLS_IN_FLIGHT} calls are running or unwritten, the connection stops reading and
+ * high mark); the rest wait on the heap in {@link #answers}. While the channel is not writable, more than
+ * {@link #MAX_HELD_ANSWER_BYTES} of answers wait, or {@link #MAX_CALLS_IN_FLIGHT} calls are running or
+ * unwritten, the connection stops reading and
  * frames already decoded wait unprocessed; it resumes once the peer has drained below the low mark.
  * So such a peer costs at most the water mark in direct memory plus its in-flight calls' answers.
  */
@@ -39,8 +40,15 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
 
     /** Outbound bytes above which the channel turns unwritable (and we stop reading), and below which it resumes. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
-    /** Calls running or answered-but-unwritten on one connection; more requests wait unread. */
-    static final int MAX_CALLS_IN_FLIGHT = 1024;
+    /**
+     * Calls running or answered-but-unwritten on one connection; more requests wait unread. High because
+     * containerd multiplexes every task of a daemon on one connection and each task keeps a Wait parked
+     * (a namespace daemon serving 1,000 containers has 1,000 Waits plus execs'): a parked call costs a
+     * parked virtual thread, while what a non-reading peer can pile up is bounded by the held bytes below.
+     */
+    static final int MAX_CALLS_IN_FLIGHT = 16_384;
+    /** Answers produced but not yet handed to Netty (the channel is unwritable); above this we stop reading. */
+    static final long MAX_HELD_ANSWER_BYTES = 4L << 20;
 
     /** What a connection holds, for tests and diagnostics. */
     record Stats(int callsInFlight, int framesUnprocessed, long heldAnswerBytes, long outboundBytes, boolean reading) {}
@@ -104,7 +112,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
     }
 
     private boolean saturated() {
-        return !ctx.channel().isWritable() || inFlight.size() >= MAX_CALLS_IN_FLIGHT;
+        return !ctx.channel().isWritable() || inFlight.size() >= MAX_CALLS_IN_FLIGHT
+                || heldAnswerBytes.get() > MAX_HELD_ANSWER_BYTES;
     }
 
     private void stopReading() {

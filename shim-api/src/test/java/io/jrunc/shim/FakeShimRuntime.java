@@ -18,6 +18,12 @@ class FakeShimRuntime implements ShimRuntime {
 
     byte[] startInput;
     int startedPid;
+    /** What {@link #groupingQualifier} answers: the start input as text, when it starts with "q=". */
+    @Override
+    public java.util.Optional<String> groupingQualifier(byte[] input) {
+        String text = new String(input, java.nio.charset.StandardCharsets.UTF_8);
+        return text.startsWith("q=") ? java.util.Optional.of(text.substring(2)) : java.util.Optional.empty();
+    }
 
     @Override
     public String version() {

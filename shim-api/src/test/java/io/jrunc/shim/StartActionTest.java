@@ -398,4 +398,21 @@ class StartActionTest {
         assertFalse(Files.exists(address.path()));
         assertEquals(0, runtime.startedPid);
     }
+
+    @Test
+    void aNamespaceDaemonsKeyCarriesTheRuntimesQualifier() throws Exception {
+        Files.writeString(bundle.resolve("config.json"), "{\"annotations\":{\"io.jrunc.grouping\":\"namespace\"}}");
+        byte[] input = "q=0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+        ShimSocketAddress address = start(input).run(flags("c9", false));
+
+        assertEquals(ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns",
+                Grouping.SHARED_KEY + "@0123456789abcdef"), address);
+        assertArrayEquals(input, runtime.startInput, "the runtime gets the same bytes after the key was computed");
+    }
+
+    @Test
+    void podGroupingIgnoresTheQualifierLikeTheGoShim() throws Exception {
+        ShimSocketAddress address = start("q=0123456789abcdef".getBytes(StandardCharsets.UTF_8)).run(flags("c10", false));
+        assertEquals(ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "c10"), address);
+    }
 }

@@ -40,12 +40,30 @@ final class Sh {
     }
 
     static Result run(List<String> command, Map<String, String> env, Path cwd) {
+        return run(command, env, cwd, new byte[0]);
+    }
+
+    /** {@link #functions} with {@code stdin} as the shell's standard input. */
+    static Result functions(String code, Map<String, String> env, Path cwd, byte[] stdin) {
+        return run(List.of("/bin/sh", "-c", ". \"$0\"; " + code, LIBRARY.toString()), env, cwd, stdin);
+    }
+
+    /** The launcher script itself with {@code args}, {@code stdin} as its standard input. */
+    static Result script(List<String> args, Map<String, String> env, Path cwd, byte[] stdin) {
+        List<String> command = new java.util.ArrayList<>(List.of("/bin/sh", SCRIPT.toString()));
+        command.addAll(args);
+        return run(command, env, cwd, stdin);
+    }
+
+    static Result run(List<String> command, Map<String, String> env, Path cwd, byte[] stdin) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("JRUNC_"));
         builder.environment().putAll(env);
         try {
             Process p = builder.start();
-            p.getOutputStream().close();
+            try (var in = p.getOutputStream()) {
+                in.write(stdin);
+            }
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -2,36 +2,68 @@ package io.jrunc.runc.bundle;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Descriptors.Descriptor;
+import io.jrunc.proto.linux.runc.CreateOptions;
+import io.jrunc.proto.linux.runc.RuncOptions;
 import io.jrunc.proto.runc.v1.Options;
 import io.jrunc.shim.json.Json;
 import io.jrunc.ttrpc.TtrpcException;
 import io.jrunc.ttrpc.TypeUrls;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The runc options in their two forms: the protobuf Any containerd sends (type URL
- * {@code containerd.runc.v1.Options}, with or without a prefix) and {@code options.json} in the bundle,
+ * {@code containerd.runc.v1.Options} or an older type mapped to it, with or without a prefix) and {@code options.json} in the bundle,
  * which uses the Go field names and leaves out unset fields, as Go's encoding/json does.
  */
 public final class RuncOptionsCodec {
     private RuncOptionsCodec() {}
 
-    /** Options from a Create request; defaults when containerd sent none (empty type URL). */
-    public static Options fromAny(Any any) {
+    /** The option types accepted wherever runc options arrive (Create, start's stdin). */
+    private static final List<Descriptor> ACCEPTED = List.of(Options.getDescriptor(),
+            CreateOptions.getDescriptor(), RuncOptions.getDescriptor());
+
+    /**
+     * Options from a Create request; defaults when containerd sent none (empty type URL). Takes
+     * {@code containerd.runc.v1.Options} and the older {@code containerd.linux.runc.CreateOptions} and
+     * {@code RuncOptions}, mapped to Options; {@code restore} says the task is created from a checkpoint.
+     */
+    public static Options fromAny(Any any, boolean restore) {
         if (any == null || any.getTypeUrl().isEmpty()) {
             return Options.getDefaultInstance();
         }
-        if (!TypeUrls.is(any, Options.getDescriptor())) {
-            throw TtrpcException.invalidArgument("unsupported runtime options type '" + any.getTypeUrl()
-                    + "': this shim takes " + Options.getDescriptor().getFullName());
-        }
+        Descriptor type = ACCEPTED.stream().filter(d -> TypeUrls.is(any, d)).findFirst()
+                .orElseThrow(() -> TtrpcException.invalidArgument("unsupported runtime options type '"
+                        + any.getTypeUrl() + "': this shim takes " + acceptedNames()));
         try {
+            if (type == CreateOptions.getDescriptor()) {
+                return LegacyRuncOptions.fromCreateOptions(CreateOptions.parseFrom(any.getValue()), restore);
+            }
+            if (type == RuncOptions.getDescriptor()) {
+                return LegacyRuncOptions.fromRuncOptions(RuncOptions.parseFrom(any.getValue()));
+            }
             return Options.parseFrom(any.getValue());
         } catch (InvalidProtocolBufferException e) {
-            throw TtrpcException.invalidArgument("cannot decode runtime options "
-                    + Options.getDescriptor().getFullName() + ": " + e.getMessage());
+            throw TtrpcException.invalidArgument("cannot decode runtime options " + type.getFullName() + ": "
+                    + e.getMessage());
         }
+    }
+
+    /** {@link #fromAny(Any, boolean)} for a task not restored from a checkpoint. */
+    public static Options fromAny(Any any) {
+        return fromAny(any, false);
+    }
+
+    /** Whether {@code any} holds one of the accepted option types. */
+    public static boolean isAccepted(Any any) {
+        return ACCEPTED.stream().anyMatch(d -> TypeUrls.is(any, d));
+    }
+
+    private static String acceptedNames() {
+        return ACCEPTED.stream().map(Descriptor::getFullName).collect(Collectors.joining(", "));
     }
 
     public static String toJson(Options o) {

@@ -1,5 +1,6 @@
 package io.jrunc.runc.task;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jrunc.proto.runc.v1.CheckpointOptions;
 import io.jrunc.proto.task.v2.CheckpointTaskRequest;
@@ -35,10 +36,24 @@ final class Checkpoints {
             return CheckpointOptions.getDefaultInstance();
         }
         try {
+            if (TypeUrls.is(request.getOptions(), LEGACY)) {
+                return fromLegacy(io.jrunc.proto.linux.runc.CheckpointOptions.parseFrom(request.getOptions().getValue()));
+            }
             return TypeUrls.unpack(request.getOptions(), CheckpointOptions.getDefaultInstance());
         } catch (InvalidProtocolBufferException e) {
             throw TtrpcException.invalidArgument("CheckpointTaskRequest.options must hold "
-                    + CheckpointOptions.getDescriptor().getFullName() + ": " + e.getMessage());
+                    + CheckpointOptions.getDescriptor().getFullName() + " or " + LEGACY.getFullName() + ": "
+                    + e.getMessage());
         }
+    }
+
+    /** What containerd's Go client up to 1.7 sends a runtime not named io.containerd.runc*: the same fields. */
+    private static final Descriptor LEGACY = io.jrunc.proto.linux.runc.CheckpointOptions.getDescriptor();
+
+    private static CheckpointOptions fromLegacy(io.jrunc.proto.linux.runc.CheckpointOptions o) {
+        return CheckpointOptions.newBuilder().setExit(o.getExit()).setOpenTcp(o.getOpenTcp())
+                .setExternalUnixSockets(o.getExternalUnixSockets()).setTerminal(o.getTerminal())
+                .setFileLocks(o.getFileLocks()).addAllEmptyNamespaces(o.getEmptyNamespacesList())
+                .setCgroupsMode(o.getCgroupsMode()).setImagePath(o.getImagePath()).setWorkPath(o.getWorkPath()).build();
     }
 }

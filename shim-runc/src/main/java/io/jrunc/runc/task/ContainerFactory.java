@@ -60,7 +60,8 @@ final class ContainerFactory {
     Container create(CreateTaskRequest request) throws InterruptedException {
         String id = request.getId();
         Path bundle = validate(request);
-        Options options = RuncOptionsCodec.fromAny(request.hasOptions() ? request.getOptions() : null);
+        Options options = RuncOptionsCodec.fromAny(request.hasOptions() ? request.getOptions() : null,
+                !request.getCheckpoint().isEmpty());
         requireSystemdIfAsked(options);
         BundleFiles files = new BundleFiles(bundle);
         try {

@@ -34,10 +34,12 @@ class RuncOptionsCodecTest {
 
     @Test
     void otherTypeIsInvalidArgument() {
-        Any any = Any.newBuilder().setTypeUrl("containerd.linux.runc.RuncOptions").build();
+        Any any = Any.newBuilder().setTypeUrl("runtimeoptions.v1.Options").build();
         TtrpcException e = assertThrows(TtrpcException.class, () -> RuncOptionsCodec.fromAny(any));
         assertEquals(StatusCode.INVALID_ARGUMENT, e.code());
-        assertTrue(e.getMessage().contains("containerd.linux.runc.RuncOptions"), e.getMessage());
+        assertEquals("unsupported runtime options type 'runtimeoptions.v1.Options': this shim takes "
+                + "containerd.runc.v1.Options, containerd.linux.runc.CreateOptions, containerd.linux.runc.RuncOptions",
+                e.getMessage());
     }
 
     @Test

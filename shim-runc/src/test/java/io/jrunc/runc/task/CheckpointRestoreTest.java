@@ -52,7 +52,7 @@ class CheckpointRestoreTest extends FakeRuncServiceTestBase {
         service.checkpoint(checkpoint("c1", "/img3", CheckpointOptions.newBuilder().setWorkPath(clientWork.toString()).build()).build());
         assertTrue(Files.exists(clientWork.resolve("dump.log")));
 
-        assertStatus(StatusCode.INVALID_ARGUMENT, "CheckpointTaskRequest.options must hold containerd.runc.v1.CheckpointOptions: "
+        assertStatus(StatusCode.INVALID_ARGUMENT, "CheckpointTaskRequest.options must hold containerd.runc.v1.CheckpointOptions or containerd.linux.runc.CheckpointOptions: "
                         + "expected an Any holding containerd.runc.v1.CheckpointOptions, got type URL 'containerd.runc.v1.Options'",
                 () -> service.checkpoint(CheckpointTaskRequest.newBuilder().setId("c1").setPath("/img")
                         .setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options").setValue(ByteString.EMPTY)).build()));
