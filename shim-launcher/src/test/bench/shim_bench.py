@@ -223,7 +223,7 @@ VARIANTS = [
     ("no pre-extracted natives", [], "no-native"),
     ("G1 instead of SerialGC", ["-XX:+UseSerialGC"], None),
     ("no -Xms8m -Xmn2m", ["-Xms8m", "-Xmn2m"], None),
-    ("no -Xmx32m", ["-Xmx32m"], None),
+    ("no heap bound/free ratios", ["-Xmx128m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"], None),
     ("with -Xss256k", [], "add:-Xss256k"),
     ("C2 too (no TieredStopAtLevel=1, CICompilerCount=1)", ["-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"], None),
     ("with MaxMetaspaceSize=64m", [], "add:-XX:MaxMetaspaceSize=64m"),
