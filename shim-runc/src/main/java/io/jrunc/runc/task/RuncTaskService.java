@@ -39,6 +39,7 @@ import io.jrunc.proto.types.task.ProcessInfo;
 import io.jrunc.proto.types.task.Status;
 import io.jrunc.runc.cgroups.ContainerCgroups;
 import io.jrunc.runc.io.ProcessIoFactory;
+import io.jrunc.runc.io.StdioLoop;
 import io.jrunc.runc.mount.RootfsMounter;
 import io.jrunc.runc.process.ContainerProcess;
 import io.jrunc.runc.process.ExitState;
@@ -85,7 +86,7 @@ public final class RuncTaskService implements TaskService {
 
     public RuncTaskService(ShimContext context, Posix posix, String version) {
         this(context, new CommandRunner(context.reaper(), posix), new RootfsMounter(posix),
-                new ProcessIoFactory(posix), version);
+                new ProcessIoFactory(posix, new StdioLoop(posix)), version);
     }
 
     RuncTaskService(ShimContext context, CommandRunner runner, RootfsMounter mounter, ProcessIoFactory ioFactory,
