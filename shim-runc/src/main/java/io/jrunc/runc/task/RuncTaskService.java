@@ -71,7 +71,7 @@ import java.util.concurrent.ExecutionException;
  * delete.
  */
 public final class RuncTaskService implements TaskService {
-    /** How long an init's exit report waits for its stdout/stderr copiers (as long as Delete's drain). */
+    /** How long an init's exit report waits for its stdout/stderr copies (as long as Delete's drain). */
     private static final Duration OUTPUT_DRAIN_BEFORE_EXIT = Duration.ofSeconds(2);
     private static final Logger LOG = System.getLogger(RuncTaskService.class.getName());
 
