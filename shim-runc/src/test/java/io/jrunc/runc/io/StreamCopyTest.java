@@ -229,6 +229,7 @@ class StreamCopyTest {
         int size = 48 * 1024; // fits in a pipe: no test thread needed on either side
         loop.ensureRunning();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        long loopThreadsBefore = loopThreads();
         byte[][] payloads = new byte[streams][];
         int[] readers = new int[streams];
         CountDownLatch done = new CountDownLatch(streams);
@@ -249,8 +250,7 @@ class StreamCopyTest {
         assertTrue(ManagementFactory.getThreadMXBean().getThreadCount() <= threadsBefore,
                 "threads grew with the streams: " + threadsBefore + " before, "
                         + ManagementFactory.getThreadMXBean().getThreadCount() + " after");
-        assertEquals(1, Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals(StdioLoop.THREAD_NAME)).count());
+        assertEquals(loopThreadsBefore, loopThreads(), "the streams share the loop's one thread");
         for (int i = 0; i < streams; i++) {
             assertArrayEquals(payloads[i], readToEof(readers[i], false), "stream " + i);
         }
@@ -322,19 +322,35 @@ class StreamCopyTest {
                 posix.write(source[1], line, 0, line.length);
                 int got = 0;
                 while (got < line.length) {
-                    got += posix.read(target[0], received, 0, line.length - got);
+                    // A blocked loop must fail the test, not hang it in a read.
+                    short[] revents = new short[1];
+                    assertEquals(1, posix.poll(new int[] {target[0]}, new short[] {Posix.POLLIN}, revents, 5000),
+                            "the line did not arrive");
+                    got += posix.read(target[0], received, got, line.length - got);
                 }
                 slowest = Math.max(slowest, System.nanoTime() - start);
             }
             assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(500), "a line took " + slowest / 1_000_000 + " ms");
             assertTrue(flooded.get() > 1024 * 1024, "the flood went on meanwhile: " + flooded.get());
         } finally {
+            // Every test thread ends before its fds close: a number closed under a live thread may be reused
+            // by the next test. The flood ends at the source, the stuck streams by losing their readers.
             flooding.set(false);
-            closeTracked(floodTarget[0]);
-            closeTracked(floodSource[1]);
             floodWriter.join(10_000);
+            closeTracked(floodSource[1]);
             floodReader.join(10_000);
+            closeTracked(stuckTarget[0]);
+            closeTracked(stuckRwTarget[0]);
+            stuckWriter.get(30, TimeUnit.SECONDS);
+            stuckRwWriter.get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Threads of stdio loops (other tests' services have loops of their own). */
+    private static long loopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(StdioLoop.THREAD_NAME))
+                .count();
     }
 
     private CompletableFuture<Void> writeAndClose(int[] pipe, byte[] payload, AtomicLong written) {
