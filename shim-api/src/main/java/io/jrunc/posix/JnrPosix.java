@@ -161,6 +161,29 @@ public final class JnrPosix implements Posix {
     }
 
     @Override
+    public int writeSome(int fd, byte[] buffer, int offset, int length) throws PosixException {
+        byte[] bytes = offset == 0 ? buffer : java.util.Arrays.copyOfRange(buffer, offset, offset + length);
+        while (true) {
+            int n = posix.write(fd, bytes, length);
+            if (n >= 0) {
+                return n;
+            }
+            int errno = posix.errno();
+            if (errno != Errno.EINTR) {
+                throw failure("write", errno, "fd " + fd);
+            }
+        }
+    }
+
+    @Override
+    public void setNonBlocking(int fd) throws PosixException {
+        int flags = libc.fcntl(fd, F_GETFL, 0);
+        if (flags < 0 || libc.fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+            throw failure("fcntl", errno(), "O_NONBLOCK on fd " + fd);
+        }
+    }
+
+    @Override
     public void close(int fd) {
         posix.close(fd);
     }
@@ -205,6 +228,9 @@ public final class JnrPosix implements Posix {
 
     private static final int EPOLL_CTL_ADD = 1;
     private static final int EPOLL_CTL_DEL = 2;
+    private static final int EPOLL_CTL_MOD = 3;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
     private static final int EPOLL_CLOEXEC = 02000000;
     private static final int IN_CLOEXEC = 02000000;
     private static final int IN_NONBLOCK = 04000;
@@ -233,11 +259,22 @@ public final class JnrPosix implements Posix {
 
     @Override
     public void epollAdd(int epfd, int fd, int events, long token) throws PosixException {
-        java.nio.ByteBuffer event = java.nio.ByteBuffer.allocate(EPOLL_EVENT_BYTES).order(java.nio.ByteOrder.nativeOrder());
-        event.putInt(0, events).putLong(EPOLL_DATA_OFFSET, token);
-        if (libc.epoll_ctl(epfd, EPOLL_CTL_ADD, fd, event.array()) != 0) {
+        if (libc.epoll_ctl(epfd, EPOLL_CTL_ADD, fd, epollEvent(events, token)) != 0) {
             throw failure("epoll_ctl", errno(), "add fd " + fd + " to epoll " + epfd);
         }
+    }
+
+    @Override
+    public void epollModify(int epfd, int fd, int events, long token) throws PosixException {
+        if (libc.epoll_ctl(epfd, EPOLL_CTL_MOD, fd, epollEvent(events, token)) != 0) {
+            throw failure("epoll_ctl", errno(), "modify fd " + fd + " in epoll " + epfd);
+        }
+    }
+
+    private static byte[] epollEvent(int events, long token) {
+        java.nio.ByteBuffer event = java.nio.ByteBuffer.allocate(EPOLL_EVENT_BYTES).order(java.nio.ByteOrder.nativeOrder());
+        event.putInt(0, events).putLong(EPOLL_DATA_OFFSET, token);
+        return event.array();
     }
 
     @Override

@@ -96,6 +96,9 @@ final class NativeLibc {
 
         int epoll_create1(int flags);
 
+        /** For the commands that take an int (F_GETFL, F_SETFL). */
+        int fcntl(int fd, int cmd, int arg);
+
         int epoll_ctl(int epfd, int op, int fd, @In byte[] event);
 
         int epoll_wait(int epfd, @Out byte[] events, int maxEvents, int timeout);

@@ -34,6 +34,8 @@ public interface Posix {
     int EFD_NONBLOCK = 04000;
     /** epoll event bit: the fd is readable. */
     int EPOLLIN = 0x001;
+    /** epoll event bit: the fd is writable. */
+    int EPOLLOUT = 0x004;
     /** inotify mask bits: file modified; watch removed (file deleted or watch dropped). */
     int IN_MODIFY = 0x002;
     int IN_IGNORED = 0x8000;
@@ -65,6 +67,19 @@ public interface Posix {
     /** Writes all of the given bytes, retrying short writes. */
     void write(int fd, byte[] buffer, int offset, int length) throws PosixException;
 
+    /**
+     * One write(2) (EINTR retried): returns how many bytes went, maybe fewer than {@code length}. On a
+     * non-blocking fd with no room it fails with EAGAIN, having written nothing.
+     */
+    default int writeSome(int fd, byte[] buffer, int offset, int length) throws PosixException {
+        throw new PosixException("write", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
+    /** fcntl(F_SETFL): adds O_NONBLOCK to the open file description of {@code fd} (shared with its dups). */
+    default void setNonBlocking(int fd) throws PosixException {
+        throw new PosixException("fcntl", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
     void close(int fd);
 
     void fchown(int fd, int uid, int gid) throws PosixException;
@@ -94,6 +109,11 @@ public interface Posix {
 
     /** epoll_ctl(ADD): watch {@code events} (e.g. {@link #EPOLLIN}) on {@code fd}; {@link #epollWait} reports {@code token}. */
     default void epollAdd(int epfd, int fd, int events, long token) throws PosixException {
+        throw new PosixException("epoll_ctl", Errno.ENOSYS, "epoll is not supported by " + getClass().getName());
+    }
+
+    /** epoll_ctl(MOD): watch {@code events} instead of what {@code fd} was added or last modified with. */
+    default void epollModify(int epfd, int fd, int events, long token) throws PosixException {
         throw new PosixException("epoll_ctl", Errno.ENOSYS, "epoll is not supported by " + getClass().getName());
     }
 
@@ -185,6 +205,8 @@ public interface Posix {
 
     /** splice(2) flag: move pages instead of copying them (a hint). */
     int SPLICE_F_MOVE = 1;
+    /** splice(2) flag: do not block on the pipes (EAGAIN instead); the other fd needs O_NONBLOCK as well. */
+    int SPLICE_F_NONBLOCK = 2;
 
     /**
      * splice(2) without offsets: moves up to {@code length} bytes from {@code fdIn} to {@code fdOut}, one of which

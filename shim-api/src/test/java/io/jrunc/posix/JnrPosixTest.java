@@ -45,6 +45,49 @@ class JnrPosixTest {
     }
 
     @Test
+    void nonBlockingPipeTakesWhatFitsThenFailsWithEagain() throws Exception {
+        int[] pipe = posix.pipe();
+        int devNull = posix.open(Path.of("/dev/null"), Posix.O_WRONLY, 0);
+        try {
+            posix.setNonBlocking(pipe[1]);
+            byte[] chunk = new byte[1 << 20];
+            int taken = posix.writeSome(pipe[1], chunk, 0, chunk.length);
+            assertTrue(taken > 0 && taken < chunk.length, "a short write into the pipe's room: " + taken);
+            PosixException full = assertThrows(PosixException.class, () -> posix.writeSome(pipe[1], chunk, 1, 10));
+            assertEquals(Errno.EAGAIN, full.errno());
+            posix.setNonBlocking(pipe[0]);
+            assertEquals(taken, posix.splice(pipe[0], devNull, taken, Posix.SPLICE_F_NONBLOCK));
+            PosixException empty = assertThrows(PosixException.class,
+                    () -> posix.read(pipe[0], new byte[8], 0, 8));
+            assertEquals(Errno.EAGAIN, empty.errno());
+        } finally {
+            posix.close(devNull);
+            posix.close(pipe[0]);
+            posix.close(pipe[1]);
+        }
+    }
+
+    @Test
+    void epollReportsWritableOnlyOnceModifiedToWatchIt() throws Exception {
+        int epoll = posix.epollCreate();
+        int[] pipe = posix.pipe();
+        try {
+            long[] tokens = new long[4];
+            posix.epollAdd(epoll, pipe[1], Posix.EPOLLIN, 7);
+            assertEquals(0, posix.epollWait(epoll, tokens, 0), "an empty pipe's write end is not readable");
+            posix.epollModify(epoll, pipe[1], Posix.EPOLLOUT, 9);
+            assertEquals(1, posix.epollWait(epoll, tokens, 0));
+            assertEquals(9, tokens[0]);
+            posix.epollRemove(epoll, pipe[1]);
+            assertEquals(0, posix.epollWait(epoll, tokens, 0));
+        } finally {
+            posix.close(pipe[0]);
+            posix.close(pipe[1]);
+            posix.close(epoll);
+        }
+    }
+
+    @Test
     void openFailsWithTheErrno(@TempDir Path dir) {
         PosixException e = assertThrows(PosixException.class, () -> posix.open(dir.resolve("missing"), Posix.O_RDONLY, 0));
         assertEquals(Errno.ENOENT, e.errno());

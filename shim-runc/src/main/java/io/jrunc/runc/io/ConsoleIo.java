@@ -4,7 +4,6 @@ import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import io.jrunc.runc.console.ConsoleException;
 import io.jrunc.runc.console.ConsoleSocket;
-import io.jrunc.runc.console.PtyConsole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +23,7 @@ public final class ConsoleIo implements ProcessIo {
     /** How long start() waits for runc's pty master, as the Go shim. */
     static final Duration MASTER_TIMEOUT = Duration.ofSeconds(30);
 
+    private final StdioLoop loop;
     private final Posix posix;
     private final String id;
     private final ConsoleSocket socket;
@@ -41,7 +41,9 @@ public final class ConsoleIo implements ProcessIo {
      * @param stdin the stdin FIFO, null when not wired
      * @param output where the terminal's output goes, opened once the master arrived
      */
-    ConsoleIo(Posix posix, String id, ConsoleSocket socket, Path stdin, TerminalOutput output, Duration masterTimeout) {
+    ConsoleIo(StdioLoop loop, Posix posix, String id, ConsoleSocket socket, Path stdin, TerminalOutput output,
+            Duration masterTimeout) {
+        this.loop = loop;
         this.posix = posix;
         this.id = id;
         this.socket = socket;
@@ -68,8 +70,9 @@ public final class ConsoleIo implements ProcessIo {
     public void start() throws IoException {
         PtyConsole received;
         try {
-            received = new PtyConsole(posix, id, receiveMaster());
-        } catch (ConsoleException e) {
+            loop.ensureRunning();
+            received = new PtyConsole(loop, posix, id, receiveMaster());
+        } catch (ConsoleException | IoException e) {
             outputDone.countDown();
             throw new IoException("failed to start console copy: " + e.getMessage(), e);
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
  * FIFOs (or a file), and copies the stdin FIFO into the process. Only the streams the client named are wired.
  */
 public final class PipeIo implements ProcessIo {
+    private final StdioLoop loop;
     private final Posix posix;
     private final String id;
     private final Path stdinPath;
@@ -32,7 +33,9 @@ public final class PipeIo implements ProcessIo {
     /**
      * @param stdout where stdout goes (FIFO or regular file), null when not wired; likewise stdin/stderr
      */
-    PipeIo(Posix posix, String id, Path stdin, Path stdout, Path stderr, int uid, int gid) throws IoException {
+    PipeIo(StdioLoop loop, Posix posix, String id, Path stdin, Path stdout, Path stderr, int uid, int gid)
+            throws IoException {
+        this.loop = loop;
         this.posix = posix;
         this.id = id;
         this.stdinPath = stdin;
@@ -91,6 +94,7 @@ public final class PipeIo implements ProcessIo {
 
     @Override
     public synchronized void start() throws IoException {
+        loop.ensureRunning();
         List<Runnable> launches = new ArrayList<>();
         List<Integer> opened = new ArrayList<>();
         try {
@@ -117,12 +121,13 @@ public final class PipeIo implements ProcessIo {
         launches.forEach(Runnable::run);
     }
 
-    /** The returned launch hands the pipe's read end over to the copier (nothing is transferred before). */
+    /** The returned launch hands the pipe's read end over to the copy (nothing is transferred before). */
     private Runnable copyOut(String stream, int[] pipe, SharedFd target) {
         return () -> {
-            StreamCopier copier = new StreamCopier(posix, id + "-" + stream, pipe[0], target, true, outputDone::countDown);
+            StreamCopy copy = StreamCopy.splicing(loop, posix, id + " " + stream, SharedFd.owned(posix, pipe[0]),
+                    target, true, outputDone::countDown);
             pipe[0] = -1;
-            copier.start();
+            copy.start();
         };
     }
 
@@ -133,10 +138,10 @@ public final class PipeIo implements ProcessIo {
         opened.add(ends.heldWriter());
         opened.add(ends.reader());
         return () -> {
-            StreamCopier copier = new StreamCopier(posix, id + "-stdin", ends.reader(),
-                    new SharedFd(posix, stdinPipe[1], 1), false, () -> {});
+            StreamCopy copy = StreamCopy.splicing(loop, posix, id + " stdin", SharedFd.owned(posix, ends.reader()),
+                    SharedFd.owned(posix, stdinPipe[1]), false, () -> {});
             stdinPipe[1] = -1;
-            copier.start();
+            copy.start();
         };
     }
 

@@ -41,7 +41,7 @@ public interface ProcessIo extends AutoCloseable {
      */
     default void resize(int width, int height) throws IoException {}
 
-    /** Releases everything the shim still holds. Copiers finish on their own at EOF. */
+    /** Releases everything the shim still holds. Copies finish on their own at EOF. */
     @Override
     void close();
 }

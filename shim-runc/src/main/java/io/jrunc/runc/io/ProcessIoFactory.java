@@ -13,15 +13,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 /** Chooses the stdio implementation from containerd's stdio URIs (scheme of stdout decides). */
 public final class ProcessIoFactory {
     private final Posix posix;
+    private final StdioLoop loop;
     private final ConsoleSockets consoleSockets;
 
-    public ProcessIoFactory(Posix posix) {
-        this(posix, () -> ConsoleSocket.create(posix));
+    /** @param loop copies the stdio of every process this factory makes (one per daemon) */
+    public ProcessIoFactory(Posix posix, StdioLoop loop) {
+        this(posix, loop, () -> ConsoleSocket.create(posix));
     }
 
     /** @param consoleSockets makes the console socket of each terminal (tests put them elsewhere) */
-    ProcessIoFactory(Posix posix, ConsoleSockets consoleSockets) {
+    ProcessIoFactory(Posix posix, StdioLoop loop, ConsoleSockets consoleSockets) {
         this.posix = posix;
+        this.loop = loop;
         this.consoleSockets = consoleSockets;
     }
 
@@ -45,7 +48,7 @@ public final class ProcessIoFactory {
         }
         String scheme = stdio.scheme();
         return switch (scheme) {
-            case "fifo" -> new PipeIo(posix, id, path(stdio.stdin()), path(stdio.stdout()), path(stdio.stderr()),
+            case "fifo" -> new PipeIo(loop, posix, id, path(stdio.stdin()), path(stdio.stdout()), path(stdio.stderr()),
                     ioUid, ioGid);
             case "file" -> fileIo(id, stdio, ioUid, ioGid);
             case "binary", "binary-v2" -> throw new UnsupportedStdioException(
@@ -81,7 +84,7 @@ public final class ProcessIoFactory {
         } catch (ConsoleException e) {
             throw new IoException(e.getMessage(), e);
         }
-        return new ConsoleIo(posix, id, socket, path(stdio.stdin()), output, ConsoleIo.MASTER_TIMEOUT);
+        return new ConsoleIo(loop, posix, id, socket, path(stdio.stdin()), output, ConsoleIo.MASTER_TIMEOUT);
     }
 
     private TerminalOutput toFile(Path file) {
@@ -91,7 +94,7 @@ public final class ProcessIoFactory {
     /** file://: stdout and stderr both append to one file (created 0644 with its parents), stdin as a FIFO. */
     private ProcessIo fileIo(String id, StdioSpec stdio, int ioUid, int ioGid) throws IoException {
         Path file = stdioFile(stdio);
-        return new PipeIo(posix, id, path(stdio.stdin()), file, stdio.stderr().isEmpty() ? null : file, ioUid, ioGid);
+        return new PipeIo(loop, posix, id, path(stdio.stdin()), file, stdio.stderr().isEmpty() ? null : file, ioUid, ioGid);
     }
 
     /** The file of a file:// stdout, created 0644 with its parents when missing. */

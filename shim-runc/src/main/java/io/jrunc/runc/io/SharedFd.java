@@ -2,7 +2,11 @@ package io.jrunc.runc.io;
 
 import io.jrunc.posix.Posix;
 
-/** An fd several copiers write to (stdout and stderr into one file); closed when the last one lets go. */
+/**
+ * An fd with several holders (stdout and stderr into one file; a pty master used by the console and its two
+ * copies): closed when the last one lets go, so nobody ever uses the number after it was closed (and maybe
+ * reused).
+ */
 final class SharedFd {
     private final Posix posix;
     private final int fd;
@@ -14,8 +18,22 @@ final class SharedFd {
         this.holders = holders;
     }
 
+    /** An fd with one holder: whoever gets it closes it by releasing it. */
+    static SharedFd owned(Posix posix, int fd) {
+        return new SharedFd(posix, fd, 1);
+    }
+
     int fd() {
         return fd;
+    }
+
+    /** One more holder; false once the fd is closed. */
+    synchronized boolean acquire() {
+        if (holders == 0) {
+            return false;
+        }
+        holders++;
+        return true;
     }
 
     synchronized void release() {

@@ -25,10 +25,10 @@ final class StdioFiles {
     }
 
     /**
-     * The stdin FIFO: a blocking reader for the copier, and a writer the shim holds (until CloseIO) so a
-     * client that reconnects does not make the reader see EOF. Opening order avoids blocking: a
-     * non-blocking reader first, which lets the non-blocking writer open, which lets a blocking reader
-     * open at once.
+     * The stdin FIFO: a reader for the copy (which makes it non-blocking), and a writer the shim holds
+     * (until CloseIO) so a client that reconnects does not make the reader see EOF. Opening order avoids
+     * blocking: a non-blocking reader first, which lets the non-blocking writer open, which lets a
+     * blocking reader open at once.
      */
     static StdinEnds openStdin(Posix posix, Path path) throws IoException {
         int probe = open(posix, path, Posix.O_RDONLY | Posix.O_NONBLOCK | Posix.O_CLOEXEC, "stdin");
@@ -45,7 +45,7 @@ final class StdioFiles {
         }
     }
 
-    /** @param reader the copier's end; @param heldWriter the end CloseIO closes */
+    /** @param reader the copy's end; @param heldWriter the end CloseIO closes */
     record StdinEnds(int reader, int heldWriter) {}
 
     static int open(Posix posix, Path path, int flags, String stream) throws IoException {

@@ -160,7 +160,7 @@ public final class ExecProcess implements ContainerProcess {
                     opened.childFds(), opened::afterSpawn));
         } catch (RuncException e) {
             // Nothing will ever write to these pipes: release them now, so Delete does not wait out
-            // the drain timeout for copiers that never started, and the client sees EOF at once.
+            // the drain timeout for copies that never started, and the client sees EOF at once.
             synchronized (this) {
                 io = null;
             }

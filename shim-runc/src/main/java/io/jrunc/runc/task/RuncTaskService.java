@@ -39,6 +39,7 @@ import io.jrunc.proto.types.task.ProcessInfo;
 import io.jrunc.proto.types.task.Status;
 import io.jrunc.runc.cgroups.ContainerCgroups;
 import io.jrunc.runc.io.ProcessIoFactory;
+import io.jrunc.runc.io.StdioLoop;
 import io.jrunc.runc.mount.RootfsMounter;
 import io.jrunc.runc.process.ContainerProcess;
 import io.jrunc.runc.process.ExitState;
@@ -70,7 +71,7 @@ import java.util.concurrent.ExecutionException;
  * delete.
  */
 public final class RuncTaskService implements TaskService {
-    /** How long an init's exit report waits for its stdout/stderr copiers (as long as Delete's drain). */
+    /** How long an init's exit report waits for its stdout/stderr copies (as long as Delete's drain). */
     private static final Duration OUTPUT_DRAIN_BEFORE_EXIT = Duration.ofSeconds(2);
     private static final Logger LOG = System.getLogger(RuncTaskService.class.getName());
 
@@ -85,7 +86,7 @@ public final class RuncTaskService implements TaskService {
 
     public RuncTaskService(ShimContext context, Posix posix, String version) {
         this(context, new CommandRunner(context.reaper(), posix), new RootfsMounter(posix),
-                new ProcessIoFactory(posix), version);
+                new ProcessIoFactory(posix, new StdioLoop(posix)), version);
     }
 
     RuncTaskService(ShimContext context, CommandRunner runner, RootfsMounter mounter, ProcessIoFactory ioFactory,

@@ -44,7 +44,7 @@ class ConsoleIoTest {
 
     @BeforeEach
     void fifos() throws Exception {
-        factory = new ProcessIoFactory(posix, () -> ConsoleSocket.createIn(posix, dir));
+        factory = new ProcessIoFactory(posix, Natives.stdioLoop(), () -> ConsoleSocket.createIn(posix, dir));
         stdin = dir.resolve("t1-stdin");
         stdout = dir.resolve("t1-stdout");
         FakeRunc.mkfifo(stdin);
@@ -160,7 +160,7 @@ class ConsoleIoTest {
 
     @Test
     void aRuncThatNeverSendsTheMasterFailsStartInTime() throws Exception {
-        ConsoleIo io = new ConsoleIo(posix, "t1", ConsoleSocket.createIn(posix, dir), null, () -> -1,
+        ConsoleIo io = new ConsoleIo(Natives.stdioLoop(), posix, "t1", ConsoleSocket.createIn(posix, dir), null, () -> -1,
                 Duration.ofMillis(300));
         try {
             IoException e = assertThrows(IoException.class, io::start);

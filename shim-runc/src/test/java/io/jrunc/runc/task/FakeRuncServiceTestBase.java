@@ -76,7 +76,7 @@ abstract class FakeRuncServiceTestBase {
         };
         Posix posix = Natives.posix();
         return new RuncTaskService(new ShimContext(flags, events, Natives.reaper(), lifecycle),
-                new CommandRunner(Natives.reaper(), posix), new RootfsMounter(posix), new ProcessIoFactory(posix),
+                new CommandRunner(Natives.reaper(), posix), new RootfsMounter(posix), new ProcessIoFactory(posix, Natives.stdioLoop()),
                 "test-version", systemdRuntimeDir);
     }
 

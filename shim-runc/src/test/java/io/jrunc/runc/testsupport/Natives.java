@@ -5,6 +5,7 @@ import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import io.jrunc.posix.ProcessExit;
 import io.jrunc.posix.Reaper;
+import io.jrunc.runc.io.StdioLoop;
 import java.util.function.Consumer;
 
 /**
@@ -14,11 +15,20 @@ import java.util.function.Consumer;
  */
 public final class Natives {
     private static Reaper reaper;
+    private static StdioLoop stdioLoop;
 
     private Natives() {}
 
     public static Posix posix() {
         return Posix.get();
+    }
+
+    /** The stdio loop of this test JVM, as the daemon has one for all its processes. */
+    public static synchronized StdioLoop stdioLoop() {
+        if (stdioLoop == null) {
+            stdioLoop = new StdioLoop(posix());
+        }
+        return stdioLoop;
     }
 
     public static synchronized Reaper reaper() {

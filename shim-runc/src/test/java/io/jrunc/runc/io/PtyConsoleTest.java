@@ -1,4 +1,4 @@
-package io.jrunc.runc.console;
+package io.jrunc.runc.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,7 +29,7 @@ class PtyConsoleTest {
     void openPty() throws Exception {
         int master = posix.openPtyMaster();
         slave = track(posix.open(posix.ptySlave(master), Posix.O_RDWR | Posix.O_NOCTTY, 0));
-        console = new PtyConsole(posix, "t1", master);
+        console = new PtyConsole(Natives.stdioLoop(), posix, "t1", master);
     }
 
     @AfterEach
