@@ -611,12 +611,19 @@ public final class JnrPosix implements Posix {
                 short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (spec.newSession() ? POSIX_SPAWN_SETSID : 0));
                 check("posix_spawnattr_setflags", libc.posix_spawnattr_setflags(attributes, flags));
 
-                String[] argv = spec.argv().toArray(String[]::new);
-                String[] envp = environment(spec.environment());
+                String program = spec.argv().getFirst();
+                CStrings argv = new CStrings(runtime, spec.argv());
+                CStrings envp = new CStrings(runtime, List.of(environment(spec.environment())));
                 IntByReference pid = new IntByReference();
-                int rc = libc.posix_spawnp(pid, argv[0], actions, attributes, argv, envp);
+                int rc = libc.posix_spawnp(pid, program, actions, attributes, argv.array(), envp.array());
+                // The native memory must outlive the call: jnr frees it when its Java objects are collected,
+                // and a collection during the child's exec gave EFAULT (about once in 1,000 spawns).
+                Reference.reachabilityFence(argv);
+                Reference.reachabilityFence(envp);
+                Reference.reachabilityFence(noSignals);
+                Reference.reachabilityFence(allSignals);
                 if (rc != 0) {
-                    throw new PosixException("posix_spawnp", rc, "cannot start " + argv[0]
+                    throw new PosixException("posix_spawnp", rc, "cannot start " + program
                             + spec.workingDirectory().map(d -> " in " + d).orElse("") + ": " + Errno.describe(rc));
                 }
                 return pid.intValue();
@@ -625,6 +632,32 @@ public final class JnrPosix implements Posix {
             }
         } finally {
             libc.posix_spawn_file_actions_destroy(actions);
+            Reference.reachabilityFence(actions);
+            Reference.reachabilityFence(attributes);
+        }
+    }
+
+    /** A NULL-terminated {@code char *[]} in native memory this object owns, for exec-style calls. */
+    private static final class CStrings {
+        private final List<Pointer> strings = new ArrayList<>();
+        private final Pointer array;
+
+        CStrings(jnr.ffi.Runtime runtime, List<String> values) {
+            int slot = runtime.addressSize();
+            array = Memory.allocateDirect(runtime, (values.size() + 1) * slot, true);
+            for (int i = 0; i < values.size(); i++) {
+                byte[] bytes = values.get(i).getBytes(StandardCharsets.UTF_8);
+                Pointer string = Memory.allocateDirect(runtime, bytes.length + 1, true);
+                string.put(0, bytes, 0, bytes.length);
+                string.putByte(bytes.length, (byte) 0);
+                strings.add(string);
+                array.putPointer((long) i * slot, string);
+            }
+            array.putAddress((long) values.size() * slot, 0L);
+        }
+
+        Pointer array() {
+            return array;
         }
     }
 

@@ -59,8 +59,9 @@ final class NativeLibc {
         int ptsname_r(int fd, @Out byte[] buffer, long length);
 
         /** Returns 0 or the error number itself (posix_spawn does not set errno). */
+        /** argv and envp: NULL-terminated arrays of C strings that the caller owns (see JnrPosix.CStrings). */
         int posix_spawnp(@Out IntByReference pid, String file, Pointer fileActions, Pointer attributes,
-                @In String[] argv, @In String[] envp);
+                Pointer argv, Pointer envp);
 
         int posix_spawn_file_actions_init(Pointer actions);
 
