@@ -37,6 +37,7 @@ public final class JnrPosix implements Posix {
     private static final int IOVEC_BYTES = 16;
     private static final int CMSG_HEADER_BYTES = 16;
     private static final long TIOCGWINSZ = 0x5413;
+    private static final long FIONREAD = 0x541B;
     private static final long TIOCSWINSZ = 0x5414;
 
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -533,6 +534,15 @@ public final class JnrPosix implements Posix {
         if (libc.ioctl(fd, TIOCSWINSZ, winsize) != 0) {
             throw failure("ioctl", errno(), "TIOCSWINSZ fd " + fd);
         }
+    }
+
+    @Override
+    public int unreadBytes(int fd) throws PosixException {
+        int[] count = new int[1];
+        if (libc.ioctl(fd, FIONREAD, count) != 0) {
+            throw failure("ioctl", errno(), "FIONREAD fd " + fd);
+        }
+        return count[0];
     }
 
     @Override

@@ -50,6 +50,9 @@ final class NativeLibc {
         /** For the ioctls that take a struct winsize (four unsigned shorts). */
         int ioctl(int fd, long request, @In @Out short[] winsize);
 
+        /** For the ioctls that give one int (FIONREAD). */
+        int ioctl(int fd, long request, @Out int[] value);
+
         int posix_openpt(int flags);
 
         int grantpt(int fd);

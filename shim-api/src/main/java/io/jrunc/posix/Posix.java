@@ -185,6 +185,11 @@ public interface Posix {
         throw new PosixException("ioctl", Errno.ENOSYS, "not supported by " + getClass().getName());
     }
 
+    /** ioctl(FIONREAD): bytes written into a pipe or FIFO that no reader has taken yet. */
+    default int unreadBytes(int fd) throws PosixException {
+        throw new PosixException("ioctl", Errno.ENOSYS, "not supported by " + getClass().getName());
+    }
+
     /** ioctl(TIOCGWINSZ): {rows, cols} of the terminal. */
     default int[] windowSize(int fd) throws PosixException {
         throw new PosixException("ioctl", Errno.ENOSYS, "not supported by " + getClass().getName());

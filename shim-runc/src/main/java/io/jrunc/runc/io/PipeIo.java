@@ -101,14 +101,14 @@ public final class PipeIo implements ProcessIo {
             SharedFd outTarget = null;
             if (stdoutPipe != null) {
                 boolean sameFile = stdoutPath.equals(stderrPath) && isRegularFile(stdoutPath);
-                outTarget = new SharedFd(posix, openOutput(stdoutPath, "stdout", opened), sameFile ? 2 : 1);
-                launches.add(copyOut("stdout", stdoutPipe, outTarget));
+                outTarget = new SharedFd(posix, openOutput(stdoutPath, "stdout", opened), (sameFile ? 2 : 1) + drainHold(stdoutPath));
+                launches.add(copyOut("stdout", stdoutPipe, outTarget, stdoutPath));
             }
             if (stderrPipe != null) {
                 SharedFd errTarget = outTarget != null && stdoutPath.equals(stderrPath) && isRegularFile(stderrPath)
                         ? outTarget
-                        : new SharedFd(posix, openOutput(stderrPath, "stderr", opened), 1);
-                launches.add(copyOut("stderr", stderrPipe, errTarget));
+                        : new SharedFd(posix, openOutput(stderrPath, "stderr", opened), 1 + drainHold(stderrPath));
+                launches.add(copyOut("stderr", stderrPipe, errTarget, stderrPath));
             }
             if (stdinPipe != null) {
                 launches.add(copyIn(opened));
@@ -121,14 +121,28 @@ public final class PipeIo implements ProcessIo {
         launches.forEach(Runnable::run);
     }
 
-    /** The returned launch hands the pipe's read end over to the copy (nothing is transferred before). */
-    private Runnable copyOut(String stream, int[] pipe, SharedFd target) {
+    /**
+     * The returned launch hands the pipe's read end over to the copy (nothing is transferred before). A FIFO
+     * target is let go (and the stream counted as drained) only once its reader took what the copy wrote: the
+     * copy's end of it is the extra hold {@link #drainHold} added.
+     */
+    private Runnable copyOut(String stream, int[] pipe, SharedFd target, Path path) {
+        Runnable done = drainHold(path) == 0 ? outputDone::countDown
+                : () -> loop.fifoDrain().whenRead(target.fd(), () -> {
+                    target.release();
+                    outputDone.countDown();
+                });
         return () -> {
             StreamCopy copy = StreamCopy.splicing(loop, posix, id + " " + stream, SharedFd.owned(posix, pipe[0]),
-                    target, true, outputDone::countDown);
+                    target, true, done);
             pipe[0] = -1;
             copy.start();
         };
+    }
+
+    /** 1 for a FIFO target (held until its reader drained it, see {@link FifoDrain}), 0 for a regular file. */
+    private static int drainHold(Path path) {
+        return isRegularFile(path) ? 0 : 1;
     }
 
     /** The shim keeps a writer on the stdin FIFO (until CloseIO) so a client that reconnects does not see EOF. */

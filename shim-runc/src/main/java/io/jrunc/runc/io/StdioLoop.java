@@ -38,6 +38,7 @@ public final class StdioLoop {
     }
 
     private final Posix posix;
+    private final FifoDrain fifoDrain;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     // Loop thread only.
     private final byte[] buffer = new byte[BUFFER_SIZE];
@@ -52,6 +53,7 @@ public final class StdioLoop {
     private Thread thread;
 
     public StdioLoop(Posix posix) {
+        this.fifoDrain = new FifoDrain(posix);
         this.posix = posix;
     }
 
@@ -281,5 +283,10 @@ public final class StdioLoop {
         int events() {
             return (onReadable == null ? 0 : Posix.EPOLLIN) | (onWritable == null ? 0 : Posix.EPOLLOUT);
         }
+    }
+
+    /** Where output FIFOs wait for their reader before they are let go. */
+    FifoDrain fifoDrain() {
+        return fifoDrain;
     }
 }
