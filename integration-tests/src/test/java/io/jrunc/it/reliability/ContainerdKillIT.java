@@ -104,7 +104,7 @@ class ContainerdKillIT extends FaultScenarios {
             }
             s.dropClient();
             // Give every cleanup that containerd and the shims start on their own the time to finish.
-            Poll.until(SETTLE, () -> leftovers.find(ids.toArray(String[]::new)).isEmpty());
+            Poll.until(Duration.ofSeconds(10), () -> leftovers.find(ids.toArray(String[]::new)).isEmpty());
             Map<String, Integer> left = new TreeMap<>();
             for (String item : leftovers.find(ids.toArray(String[]::new))) {
                 left.merge(kind(item), 1, Integer::sum);
