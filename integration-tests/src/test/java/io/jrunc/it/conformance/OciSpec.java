@@ -15,7 +15,7 @@ import java.util.Map;
  * a read-only busybox root given by absolute path (as {@code ctr run --rootfs} does, no snapshot), PATH=/bin,
  * and the cgroup {@code /<namespace>/<id>} that ctr would choose, which the leftover checks know.
  */
-record OciSpec(Path rootfs, String cgroupsPath, List<String> args, Map<String, String> annotations) {
+public record OciSpec(Path rootfs, String cgroupsPath, List<String> args, Map<String, String> annotations) {
     static final String SPEC_TYPE = "types.containerd.io/opencontainers/runtime-spec/1/Spec";
     static final String PROCESS_TYPE = "types.containerd.io/opencontainers/runtime-spec/1/Process";
     static final String RESOURCES_TYPE = "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources";
@@ -24,7 +24,7 @@ record OciSpec(Path rootfs, String cgroupsPath, List<String> args, Map<String, S
             "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
             "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
 
-    static OciSpec busybox(Path rootfs, String namespace, String id, String... args) {
+    public static OciSpec busybox(Path rootfs, String namespace, String id, String... args) {
         return new OciSpec(rootfs, "/" + namespace + "/" + id, List.of(args), Map.of());
     }
 
@@ -35,7 +35,7 @@ record OciSpec(Path rootfs, String cgroupsPath, List<String> args, Map<String, S
     }
 
     /** The spec as containerd stores it in Container.spec. */
-    Any toAny() {
+    public Any toAny() {
         return json(SPEC_TYPE, toJson());
     }
 

@@ -23,18 +23,27 @@ public final class Leftovers {
     private final String namespace;
     private final List<Path> extraDirs;
     private final Set<Long> pidsBefore;
+    private final Set<Path> mountsBefore;
 
-    private Leftovers(PrivateContainerd ctd, String namespace, List<Path> extraDirs, Set<Long> pidsBefore) {
+    private Leftovers(PrivateContainerd ctd, String namespace, List<Path> extraDirs, Set<Long> pidsBefore,
+                      Set<Path> mountsBefore) {
         this.ctd = ctd;
         this.namespace = namespace;
         this.extraDirs = extraDirs;
         this.pidsBefore = pidsBefore;
+        this.mountsBefore = mountsBefore;
     }
 
-    /** Records the processes alive now; {@code extraDirs} are also checked for mounts (e.g. a rootfs). */
+    /**
+     * Records the processes alive now and the mounts already there (e.g. a test's own tmpfs as containerd's state
+     * dir); {@code extraDirs} are also checked for mounts (e.g. a rootfs).
+     */
     public static Leftovers snapshot(PrivateContainerd ctd, String namespace, Path... extraDirs) {
         Set<Long> pids = Procs.all().stream().map(Procs.ProcInfo::pid).collect(Collectors.toSet());
-        return new Leftovers(ctd, namespace, List.of(extraDirs), pids);
+        List<Path> dirs = new ArrayList<>(List.of(extraDirs));
+        dirs.add(ctd.dir());
+        Set<Path> mounts = dirs.stream().flatMap(d -> Mounts.under(d).stream()).collect(Collectors.toSet());
+        return new Leftovers(ctd, namespace, List.of(extraDirs), pids, mounts);
     }
 
     /** Everything left now, one description per item; empty when clean. */
@@ -48,6 +57,9 @@ public final class Leftovers {
         mountDirs.add(PrivateContainerd.RUNC_ROOT.resolve(namespace));
         for (Path dir : mountDirs) {
             for (Path m : Mounts.under(dir)) {
+                if (mountsBefore.contains(m)) {
+                    continue;
+                }
                 found.add("mount " + m);
             }
         }
