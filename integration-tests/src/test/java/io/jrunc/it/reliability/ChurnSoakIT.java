@@ -72,8 +72,7 @@ class ChurnSoakIT extends ScenarioSuite {
 
             List<String> warmIds = new ArrayList<>();
             Round warm = churn(s, "warm", 2 * PARALLEL, warmIds);
-            List<String> knownBug = new ArrayList<>(knownBugLosses(shim, warm.lost));
-            assertEquals(List.of(), without(warm.lost, knownBug), "warm-up lifecycles lost");
+            assertEquals(List.of(), warm.lost, "warm-up lifecycles lost");
             DaemonGauge before = daemon == null ? null : DaemonGauge.of(daemon);
 
             List<String> ids = new ArrayList<>();
@@ -88,8 +87,7 @@ class ChurnSoakIT extends ScenarioSuite {
             }
             List<String> fifos = fifosLeft();
             String summary = "CHURN shim=" + shim + " lifecycles=" + LIFECYCLES + " parallel=" + PARALLEL
-                    + " lost=" + round.lost.size() + " (known output-loss bug: " + knownBugLosses(shim, round.lost).size()
-                    + ") wall=" + String.format("%.1f", round.seconds) + "s"
+                    + " lost=" + round.lost.size() + " wall=" + String.format("%.1f", round.seconds) + "s"
                     + String.format(" (%.1f lifecycles/s)", LIFECYCLES / round.seconds)
                     + (before == null ? "" : " fds " + before.fds() + "->" + after.fds()
                     + " threads " + before.threads() + "->" + after.threads()
@@ -112,32 +110,9 @@ class ChurnSoakIT extends ScenarioSuite {
             all.addAll(warmIds);
             leftovers.assertNone(Duration.ofSeconds(15), all.toArray(String[]::new));
             // Leaks and bounds are checked first, so that a run with a lost lifecycle still reports them.
-            knownBug.addAll(knownBugLosses(shim, round.lost));
-            List<String> lost = without(round.lost, knownBug);
-            assertEquals(List.of(), lost.subList(0, Math.min(5, lost.size())),
-                    lost.size() + " of " + LIFECYCLES + " lifecycles lost (first 5 shown)");
-            // The race is rare (1 in ~1200 lifecycles here); more than 1% is something else.
-            assertTrue(knownBug.size() * 100 <= LIFECYCLES, "too many lifecycles lost their output: " + knownBug);
-            if (!knownBug.isEmpty() && !Boolean.getBoolean(LateStdoutReaderIT.KNOWN_BUG_FAILS)) {
-                // Reported, not hidden: the summary line counts them and the skip message names the bug.
-                Assumptions.abort(knownBug.size() + " lifecycle(s) lost their output to a known jrunc bug (the stdout fifo "
-                        + "is opened O_RDWR, see LateStdoutReaderIT and docs/reliability.md): " + knownBug
-                        + "; everything else passed. -D" + LateStdoutReaderIT.KNOWN_BUG_FAILS + "=true makes this a failure.");
-            }
+            assertEquals(List.of(), round.lost.subList(0, Math.min(5, round.lost.size())),
+                    round.lost.size() + " of " + LIFECYCLES + " lifecycles lost (first 5 shown)");
         }
-    }
-
-    /**
-     * JAVA lifecycles that exited 0 with no output at all: the signature of the known late-reader output loss
-     * ({@link LateStdoutReaderIT}), which every other check still sees through.
-     */
-    private static List<String> knownBugLosses(ShimUnderTest shim, List<String> lost) {
-        return shim != ShimUnderTest.JAVA ? List.of()
-                : lost.stream().filter(l -> l.endsWith(": exit 0, stdout \"\", stderr \"\"")).toList();
-    }
-
-    private static List<String> without(List<String> all, List<String> known) {
-        return all.stream().filter(l -> !known.contains(l)).toList();
     }
 
     private record Round(List<String> lost, double seconds) {

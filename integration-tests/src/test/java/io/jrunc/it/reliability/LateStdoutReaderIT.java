@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,7 +28,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the client reads. This is the mechanism behind an output loss the churn soak saw once in 1200 JAVA lifecycles.
  */
 class LateStdoutReaderIT extends FaultScenarios {
-    static final String KNOWN_BUG_FAILS = "jrunc.it.faults.knownBugsFail";
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(ShimUnderTest.class)
@@ -75,13 +73,6 @@ class LateStdoutReaderIT extends FaultScenarios {
                         ? "Create returned without a reader; the container ran and exited (" + exit + ") before the reader opened"
                         : "Create waited for the reader") + "; the reader got \"" + read.stdout().replace("\n", "\\n") + "\"");
                 assertEquals(0, exit);
-                if (shim == ShimUnderTest.JAVA && read.stdout().isEmpty() && !Boolean.getBoolean(KNOWN_BUG_FAILS)) {
-                    // Reported, not hidden: the fault table shows it, and the skip message says why.
-                    Assumptions.abort("known jrunc bug (docs/reliability.md, \"Faults\"): the shim opens the stdout fifo "
-                            + "O_RDWR (io.jrunc.runc.io.StdioFiles.openOutput), so it neither waits for the client's reader nor "
-                            + "keeps what it wrote once it closes the fifo; the io code is being changed elsewhere. "
-                            + "-D" + KNOWN_BUG_FAILS + "=true makes this a failure.");
-                }
                 assertEquals("written-early\n", read.stdout(), "what the late reader got: " + read.describe());
             } finally {
                 Files.deleteIfExists(stdout);
