@@ -486,6 +486,13 @@ jr_fast_delete() {
     [ -z "$jr_m_extra" ] || return 1
     jr_number "$jr_m_pid" 4294967295 && jr_number "$jr_m_status" 4294967295 || return 1
     jr_number "$jr_m_seconds" 253402300799 && jr_number "$jr_m_nanos" 999999999 || return 1
+    jr_now || return 1
+    jr_trace "delete fast $jr_namespace/$jr_id"
+    jr_delete_response "$jr_m_pid" "$jr_killed_status" "$jr_seconds" "$jr_nanos"
+}
+
+# jr_now: sets jr_seconds and jr_nanos to the current time, canonical decimals.
+jr_now() {
     jr_now=$(date +%s.%N) || return 1
     jr_seconds=${jr_now%.*} jr_nanos=${jr_now#*.}
     while :; do
@@ -494,9 +501,72 @@ jr_fast_delete() {
             *) break ;;
         esac
     done
-    jr_number "$jr_seconds" 253402300799 && jr_number "$jr_nanos" 999999999 || return 1
-    jr_trace "delete fast $jr_namespace/$jr_id"
+    jr_number "$jr_seconds" 253402300799 && jr_number "$jr_nanos" 999999999
+}
+
+# jr_cleanup_delete: the delete action after the daemon died (no marker), as BundleCleanup does it, for the
+# plain case: default runc options (no options.json, or "{}": runc's default root, cgroupfs), a runc binary
+# named in <bundle>/runtime and found on PATH, umount on PATH. Removes the runc container (`runc delete
+# --force`), unmounts the rootfs, frees the container's place in a bounded daemon and a dead daemon's state
+# file, and answers the init pid (init.pid), 137 and now. A crashed namespace daemon leaves one of these per
+# container, all run at once by containerd with a 5 s limit each: a JVM apiece would not make it on a busy node.
+jr_cleanup_delete() {
+    jr_b=${jr_bundle:-$PWD}
+    [ -d "$jr_b" ] || return 1
+    if [ -e "$jr_b/options.json" ]; then
+        jr_opts=
+        read -r jr_opts <"$jr_b/options.json" || [ -n "$jr_opts" ] || return 1
+        [ "$jr_opts" = "{}" ] || return 1
+    fi
+    case $jr_namespace in */* | . | ..) return 1 ;; esac
+    command -v umount >/dev/null 2>&1 || return 1
+    jr_runtime=
+    if [ -e "$jr_b/runtime" ]; then
+        read -r jr_runtime <"$jr_b/runtime" || [ -n "$jr_runtime" ] || return 1
+        case $jr_runtime in '' | -* | *[!A-Za-z0-9._/-]*) return 1 ;; esac
+        command -v -- "$jr_runtime" >/dev/null 2>&1 || return 1
+    fi
+    jr_m_pid=0
+    if [ -f "$jr_b/init.pid" ]; then
+        read -r jr_m_pid <"$jr_b/init.pid" || [ -n "$jr_m_pid" ] || jr_m_pid=0
+        jr_number "$jr_m_pid" 4294967295 || jr_m_pid=0
+    fi
+    jr_now || return 1
+    if [ -n "$jr_runtime" ]; then
+        # Failures only warn, as in the JVM: whatever is already gone counts as clean.
+        "$jr_runtime" --root "/run/containerd/runc/$jr_namespace" --log "$jr_b/log.json" --log-format json \
+            delete --force "$jr_id" >/dev/null 2>&1 ||
+            printf '%s\n' "containerd-shim-jrunc-v2: failed to remove runc container $jr_id (see $jr_b/log.json)" >&2
+    fi
+    jr_n=0
+    while [ -d "$jr_b/rootfs" ] && [ $jr_n -lt 32 ] && umount -- "$jr_b/rootfs" 2>/dev/null; do
+        jr_n=$((jr_n + 1))
+    done
+    jr_release_place_and_state
+    jr_trace "delete cleanup $jr_namespace/$jr_id"
     jr_delete_response "$jr_m_pid" "$jr_killed_status" "$jr_seconds" "$jr_nanos"
+}
+
+# jr_release_place_and_state: as the JVM's DeleteAction: the container's place in its bounded daemon
+# (<socket>.slots/<n> -> id) and the state file of a daemon that is gone.
+jr_release_place_and_state() {
+    [ -f "$jr_b/address" ] || return 0
+    read -r jr_addr <"$jr_b/address" || [ -n "$jr_addr" ] || return 0
+    jr_sock=${jr_addr#unix://}
+    case $jr_sock in /*) ;; *) return 0 ;; esac
+    if [ -d "$jr_sock.slots" ]; then
+        for jr_link in "$jr_sock.slots"/*; do
+            [ -L "$jr_link" ] && [ "$(readlink -- "$jr_link")" = "$jr_id" ] && rm -f -- "$jr_link"
+        done
+    fi
+    if [ -f "$jr_sock.pid" ] && ! jr_daemon_alive "$jr_sock"; then
+        read -r jr_pid jr_start jr_extra <"$jr_sock.pid" 2>/dev/null
+        # Retiring daemons are alive too; only a file naming a process that is gone is stale.
+        if [ -n "${jr_pid-}" ] && [ ! -d "/proc/$jr_pid" ]; then
+            rm -f -- "$jr_sock.pid"
+        fi
+    fi
+    return 0
 }
 
 # jr_trace LINE: appends LINE to $JRUNC_TRACE when set (tests and benchmarks watch which path ran).

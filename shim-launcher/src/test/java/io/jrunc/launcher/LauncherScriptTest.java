@@ -186,6 +186,8 @@ class LauncherScriptTest {
 
     @Test
     void deleteWithoutAUsableMarkerIsTheJvmsFullCleanup() throws Exception {
+        // Options the sh cleanup does not handle (another runc root): the JVM's cleanup.
+        Files.writeString(bundle.resolve("options.json"), "{\"root\":\"/run/other-runc\"}");
         for (String marker : new String[] {null, "", "4242 3 1700000000\n", "4242 3 1700000000 5 more\n", "-1 3 1 1\n",
                 "4294967296 0 1 1\n", "042 3 1 1\n"}) {
             Files.deleteIfExists(javaArgs);
@@ -198,6 +200,56 @@ class LauncherScriptTest {
             List<String> args = Files.readAllLines(javaArgs);
             assertEquals("delete", args.getLast());
         }
+    }
+
+    @Test
+    void afterACrashTheDeleteOfAPlainBundleIsRuncAndUmountWithoutAJvm() throws Exception {
+        Path runcArgs = tmp.resolve("runc-args");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path fakeRunc = bin.resolve("fake-runc");
+        Files.writeString(fakeRunc, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$FAKE_RUNC_ARGS\"\n");
+        Files.setPosixFilePermissions(fakeRunc, PosixFilePermissions.fromString("rwxr-xr-x"));
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("FAKE_RUNC_ARGS", runcArgs.toString());
+        Files.writeString(bundle.resolve("runtime"), "fake-runc");
+        Files.writeString(bundle.resolve("options.json"), "{}");
+        Files.writeString(bundle.resolve("init.pid"), "31337");
+        // Its place in a bounded daemon that is gone, and that daemon's state file.
+        Path socket = socketDir.resolve("dead-daemon");
+        Files.writeString(bundle.resolve("address"), "unix://" + socket);
+        Files.createDirectories(Path.of(socket + ".slots"));
+        Files.createSymbolicLink(Path.of(socket + ".slots", "0"), Path.of("c2"));
+        Files.createSymbolicLink(Path.of(socket + ".slots", "1"), Path.of("other"));
+        Process gone = new ProcessBuilder("/bin/true").start();
+        gone.waitFor();
+        Files.writeString(Path.of(socket + ".pid"), gone.pid() + " 1\n");
+
+        Instant before = Instant.now();
+        Sh.Result r = delete();
+
+        assertEquals(0, r.code(), r.describe());
+        DeleteResponse response = DeleteResponse.parseFrom(r.stdout());
+        assertEquals(31337, response.getPid());
+        assertEquals(137, response.getExitStatus());
+        Instant at = Instant.ofEpochSecond(response.getExitedAt().getSeconds(), response.getExitedAt().getNanos());
+        assertFalse(at.isBefore(before.minusSeconds(1)) || at.isAfter(Instant.now().plusSeconds(1)), at.toString());
+        assertFalse(jvmRan());
+        assertEquals(List.of("--root", "/run/containerd/runc/ns", "--log", bundle.resolve("log.json").toString(), "--log-format",
+                "json", "delete", "--force", "c2"), Files.readAllLines(runcArgs), "runc's arguments as BundleCleanup gives them");
+        assertFalse(Files.exists(Path.of(socket + ".slots", "0")), "c2's place given back");
+        assertTrue(Files.isSymbolicLink(Path.of(socket + ".slots", "1")), "another container's place kept");
+        assertFalse(Files.exists(Path.of(socket + ".pid")), "the dead daemon's state file removed");
+        assertEquals("delete cleanup ns/c2\n", Files.readString(trace));
+    }
+
+    @Test
+    void aBundleThatNeverReachedRuncIsAnsweredWithoutRunc() throws Exception {
+        Sh.Result r = delete();
+        assertEquals(0, r.code(), r.describe());
+        DeleteResponse response = DeleteResponse.parseFrom(r.stdout());
+        assertEquals(0, response.getPid(), "no init.pid");
+        assertEquals(137, response.getExitStatus());
+        assertFalse(jvmRan());
     }
 
     private static void write(Path file, String text) {

@@ -119,9 +119,9 @@ class SharedDaemonIT extends GroupingScenarios {
                 assertFalse(Files.exists(runcState), "runc state of " + task.getKey() + " removed");
                 assertEquals(List.of(), Mounts.under(containerd.bundle(ns, task.getKey())), "rootfs of " + task.getKey() + " unmounted");
             }
-            assertEquals(Set.of("delete jvm k1", "delete jvm k2", "delete jvm k3"),
+            assertEquals(Set.of("delete cleanup k1", "delete cleanup k2", "delete cleanup k3"),
                     Set.copyOf(traced(ns).stream().filter(l -> l.startsWith("delete")).toList()),
-                    "no marker after a crash: every delete is the full cleanup");
+                    "no marker after a crash: every delete is the full cleanup, in sh (runc and umount), without a JVM");
             assertFalse(Files.exists(JruncGrouping.stateFile(socket)), "the dead daemon's state file is removed");
             if (Files.exists(socket)) {
                 assertFalse(UnixSockets.accepts(socket), "nothing listens on the dead daemon's socket");
