@@ -10,6 +10,7 @@
 #   scripts/bench.sh --quick   quick run (256 MiB, 1 and 10 containers; ~2 min)
 #
 # JRUNC_SKIP_BUILD=1 skips the root `mvn install` (the benchmark classes are still compiled);
+# JRUNC_BENCH_ONLY=ManyConnectionsStateBench,... runs only those workloads (class names);
 # JRUNC_MVN_FLAGS adds Maven flags (e.g. -o for offline).
 # Ctrl-C stops it; every container, shim and directory it made is removed on the way out.
 # Exit status: 0 all measured, 3 some row failed (see the table), 1 could not start, 2 bad arguments.

@@ -19,11 +19,20 @@ import java.util.Locale;
  * row failed, 1 the benchmark could not start, 2 bad arguments.
  */
 public final class ShimBenchmark {
+    /** Runs only the workloads whose class names it lists (comma-separated, e.g. ManyConnectionsStateBench). */
+    static final String ONLY_ENV = "JRUNC_BENCH_ONLY";
+
+    private static boolean selected(Workload w) {
+        String only = System.getenv(ONLY_ENV);
+        return only == null || only.isBlank() || List.of(only.split(",")).contains(w.getClass().getSimpleName());
+    }
+
     private static final List<Workload> WORKLOADS = List.of(
             new RuncFloorBench(),
             new LifecycleBench(),
             new ExecBench(),
             new StateRoundTripBench(),
+            new ManyConnectionsStateBench(),
             new StdioThroughputBench(),
             new MemoryBench());
 
@@ -74,6 +83,9 @@ public final class ShimBenchmark {
             for (Workload w : WORKLOADS) {
                 if (session.closed()) {
                     break;
+                }
+                if (!selected(w)) {
+                    continue;
                 }
                 System.out.println();
                 System.out.println("== " + w.title());
