@@ -46,7 +46,21 @@ public final class RuncRuntime implements ShimRuntime {
 
     @Override
     public String version() {
-        return "jrunc runc runtime " + implementationVersion();
+        return "jrunc runc runtime " + implementationVersion() + " (revision " + revision() + ")";
+    }
+
+    /** The git revision of the build (jrunc/build.properties, written at build time), or "unknown". */
+    static String revision() {
+        try (java.io.InputStream in = RuncRuntime.class.getResourceAsStream("/jrunc/build.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("revision", "unknown").strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.jrunc.it.cri;
 
 import io.jrunc.it.harness.ContainerdDistribution;
+import io.jrunc.it.harness.OperatingDoc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ final class CriPluginConfig {
                     default_runtime_name = "%5$s"
                     snapshotter = "overlayfs"
                 """.formatted(cri, BusyboxImages.PAUSE, cniBin, cniConf, CriHandler.RUNC.handlerName())
-                + handlers(cri + ".containerd.runtimes");
+                + handlers(cri + ".containerd.runtimes", JRUNC_SNIPPET_V2);
     }
 
     private static String schema3(Path cniBin, Path cniConf) {
@@ -80,12 +81,30 @@ final class CriPluginConfig {
                   stream_server_address = "127.0.0.1"
                   stream_server_port = "0"
                 """.formatted(images, runtime, BusyboxImages.PAUSE, cniBin, cniConf, CriHandler.RUNC.handlerName())
-                + handlers(runtime + ".containerd.runtimes");
+                + handlers(runtime + ".containerd.runtimes", JRUNC_SNIPPET_V3);
     }
 
-    private static String handlers(String table) {
+    /** docs/operating.md's runtime handler tables for containerd 1.x and 2.x: the jrunc handler is configured with them. */
+    static final String JRUNC_SNIPPET_V2 = "containerd-v2-runtime";
+    static final String JRUNC_SNIPPET_V3 = "containerd-v3-runtime";
+
+    /**
+     * One table per handler under {@code table}; jrunc's is the operator's recipe, docs/operating.md's snippet
+     * {@code jruncSnippet}, verbatim (which must name that table).
+     */
+    private static String handlers(String table, String jruncSnippet) {
         StringBuilder toml = new StringBuilder();
         for (CriHandler handler : CriHandler.values()) {
+            if (handler == CriHandler.JRUNC) {
+                String doc = OperatingDoc.snippet(jruncSnippet);
+                String header = "[" + table + "." + handler.handlerName() + "]";
+                if (!doc.startsWith(header + "\n")) {
+                    throw new IllegalStateException("docs/operating.md snippet " + jruncSnippet + " must begin with "
+                            + header + ":\n" + doc);
+                }
+                toml.append(doc);
+                continue;
+            }
             toml.append("""
                     [%s.%s]
                       runtime_type = "%s"

@@ -29,6 +29,18 @@ public final class ItPaths {
         return projectRoot().resolve("shim-launcher/target/dist/bin");
     }
 
+    /**
+     * The release archive shim-launcher's {@code package} made (its path is in target/release-archive.txt).
+     */
+    public static Path releaseArchive() {
+        Path pointer = projectRoot().resolve("shim-launcher/target/release-archive.txt");
+        try {
+            return Path.of(Files.readString(pointer).strip());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no release archive: " + pointer + " is missing (run mvn package)", e);
+        }
+    }
+
     /** Diagnostics (containerd logs) kept after the run, under integration-tests/target. */
     public static Path logDir() {
         String configured = System.getProperty("jrunc.it.logDir");

@@ -31,6 +31,8 @@ public final class PrivateContainerd implements AutoCloseable {
     public static final Path BINARY = Path.of("/usr/bin/containerd");
     /** The Go runc shims' default runc root; containers of namespace ns live in its ns subdirectory. */
     public static final Path RUNC_ROOT = Path.of("/run/containerd/runc");
+    /** A value in {@link #start(Map)}'s map that removes the variable from containerd's environment. */
+    public static final String UNSET = "\0unset";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -234,7 +236,13 @@ public final class PrivateContainerd implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().put("PATH", shimPath(distribution));
-        pb.environment().putAll(extraEnv);
+        extraEnv.forEach((name, value) -> {
+            if (value.equals(UNSET)) {
+                pb.environment().remove(name);
+            } else {
+                pb.environment().put(name, value);
+            }
+        });
         // A stale socket from a killed daemon would make the readiness check pass too early.
         Files.deleteIfExists(grpcSocket());
         process = pb.start();
