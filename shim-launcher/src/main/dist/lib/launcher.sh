@@ -521,9 +521,13 @@ jr_cleanup_delete() {
     case $jr_namespace in */* | . | ..) return 1 ;; esac
     command -v umount >/dev/null 2>&1 || return 1
     jr_runtime=
+    jr_has_runtime=
     if [ -e "$jr_b/runtime" ]; then
-        read -r jr_runtime <"$jr_b/runtime" || [ -n "$jr_runtime" ] || return 1
-        case $jr_runtime in '' | -* | *[!A-Za-z0-9._/-]*) return 1 ;; esac
+        # Written at Create (BundleFiles): the runc binary the options named, empty meaning "runc".
+        jr_has_runtime=1
+        read -r jr_runtime <"$jr_b/runtime" || [ -n "$jr_runtime" ] || [ ! -s "$jr_b/runtime" ] || return 1
+        [ -n "$jr_runtime" ] || jr_runtime=runc
+        case $jr_runtime in -* | *[!A-Za-z0-9._/-]*) return 1 ;; esac
         command -v -- "$jr_runtime" >/dev/null 2>&1 || return 1
     fi
     jr_m_pid=0
@@ -532,7 +536,7 @@ jr_cleanup_delete() {
         jr_number "$jr_m_pid" 4294967295 || jr_m_pid=0
     fi
     jr_now || return 1
-    if [ -n "$jr_runtime" ]; then
+    if [ -n "$jr_has_runtime" ]; then
         # Failures only warn, as in the JVM: whatever is already gone counts as clean.
         "$jr_runtime" --root "/run/containerd/runc/$jr_namespace" --log "$jr_b/log.json" --log-format json \
             delete --force "$jr_id" >/dev/null 2>&1 ||

@@ -243,6 +243,22 @@ class LauncherScriptTest {
     }
 
     @Test
+    void anEmptyRuntimeFileMeansRuncOnPath() throws Exception {
+        Path runcArgs = tmp.resolve("runc-args");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path fakeRunc = bin.resolve("runc");
+        Files.writeString(fakeRunc, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$FAKE_RUNC_ARGS\"\n");
+        Files.setPosixFilePermissions(fakeRunc, PosixFilePermissions.fromString("rwxr-xr-x"));
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("FAKE_RUNC_ARGS", runcArgs.toString());
+        Files.writeString(bundle.resolve("runtime"), "");
+        Sh.Result r = delete();
+        assertEquals(0, r.code(), r.describe());
+        assertFalse(jvmRan());
+        assertEquals("delete", Files.readAllLines(runcArgs).get(6));
+    }
+
+    @Test
     void aBundleThatNeverReachedRuncIsAnsweredWithoutRunc() throws Exception {
         Sh.Result r = delete();
         assertEquals(0, r.code(), r.describe());
