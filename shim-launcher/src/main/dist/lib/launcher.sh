@@ -233,19 +233,25 @@ jr_daemon_alive() {
     jr_pid= jr_start= jr_extra=
     read -r jr_pid jr_start jr_extra <"$1.pid" || return 1
     [ -z "$jr_extra" ] || return 1
-    case $jr_pid in '' | *[!0-9]*) return 1 ;; esac
-    case $jr_start in '' | *[!0-9]*) return 1 ;; esac
-    [ -r "/proc/$jr_pid/stat" ] || return 1
-    read -r jr_stat <"/proc/$jr_pid/stat" || return 1
+    jr_process_alive "$jr_pid" "$jr_start" || return 1
+    jr_daemon_pid=$jr_pid
+}
+
+# jr_process_alive PID START: process PID runs (not a zombie) and started at START (field 22 of
+# /proc/<pid>/stat), as DaemonStateFile.State.alive() checks it.
+jr_process_alive() {
+    case $1 in '' | *[!0-9]*) return 1 ;; esac
+    case $2 in '' | *[!0-9]*) return 1 ;; esac
+    [ -r "/proc/$1/stat" ] || return 1
+    read -r jr_stat <"/proc/$1/stat" || return 1
     # The command name in field 2 may hold anything; fields 3... follow the last ") ".
     jr_stat=${jr_stat##*) }
     set -f
     # shellcheck disable=SC2086
-    set -- $jr_stat
+    set -- $jr_stat "$2"
     set +f
     case $1 in Z | X) return 1 ;; esac
-    [ $# -ge 20 ] && [ "${20}" = "$jr_start" ] || return 1
-    jr_daemon_pid=$jr_pid
+    [ $# -ge 21 ] && eval "[ \"\${20}\" = \"\${$#}\" ]"
 }
 
 # jr_fast_start: the start action when the container's group already has a live daemon: write the
@@ -563,10 +569,10 @@ jr_release_place_and_state() {
             [ -L "$jr_link" ] && [ "$(readlink -- "$jr_link")" = "$jr_id" ] && rm -f -- "$jr_link"
         done
     fi
-    if [ -f "$jr_sock.pid" ] && ! jr_daemon_alive "$jr_sock"; then
-        read -r jr_pid jr_start jr_extra <"$jr_sock.pid" 2>/dev/null
-        # Retiring daemons are alive too; only a file naming a process that is gone is stale.
-        if [ -n "${jr_pid-}" ] && [ ! -d "/proc/$jr_pid" ]; then
+    if [ -f "$jr_sock.pid" ]; then
+        jr_pid= jr_start= jr_extra=
+        # A retiring daemon (third word) is alive too; only a file naming a process that is gone is stale.
+        if read -r jr_pid jr_start jr_extra <"$jr_sock.pid" && ! jr_process_alive "$jr_pid" "$jr_start"; then
             rm -f -- "$jr_sock.pid"
         fi
     fi
