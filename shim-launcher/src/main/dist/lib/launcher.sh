@@ -573,7 +573,8 @@ jr_release_place_and_state() {
         jr_pid= jr_start= jr_extra=
         # A retiring daemon (third word) is alive too; only a file naming a process that is gone is stale.
         if read -r jr_pid jr_start jr_extra <"$jr_sock.pid" && ! jr_process_alive "$jr_pid" "$jr_start"; then
-            rm -f -- "$jr_sock.pid"
+            # The dead daemon's status file (DaemonStatusFile) goes with it.
+            rm -f -- "$jr_sock.pid" "$jr_sock.status"
         fi
     fi
     return 0

@@ -93,14 +93,27 @@ public record DaemonStateFile(Path path) {
         }
     }
 
-    /** Removes the file if it names a process that is gone (a daemon killed with SIGKILL). */
+    /**
+     * Removes the file if it names a process that is gone (a daemon killed with SIGKILL), and that daemon's
+     * {@link DaemonStatusFile} with it.
+     */
     public boolean removeIfStale() {
         Optional<State> state = read();
         if (state.isPresent() && !state.get().alive()) {
             deleteQuietly();
+            DaemonStatusFile status = DaemonStatusFile.of(socket());
+            if (status.read().map(s -> s.pid() == state.get().pid()).orElse(false)) {
+                status.remove();
+            }
             return true;
         }
         return false;
+    }
+
+    /** The socket this file sits next to. */
+    Path socket() {
+        String name = path.getFileName().toString();
+        return path.resolveSibling(name.substring(0, name.length() - SUFFIX.length()));
     }
 
     private void deleteQuietly() {

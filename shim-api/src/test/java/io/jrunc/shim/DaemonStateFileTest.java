@@ -57,8 +57,11 @@ class DaemonStateFileTest {
         Process p = new ProcessBuilder("/bin/true").start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         Files.writeString(file.path(), p.pid() + " 12345\n");
+        DaemonStatusFile status = DaemonStatusFile.of(tmp.resolve("sock"));
+        status.write(new DaemonStatusFile.Status(p.pid(), "ns", "v", 0, "namespace", 0, 0, "", "", java.util.List.of("c1")));
         assertTrue(file.removeIfStale());
         assertFalse(Files.exists(file.path()));
+        assertFalse(Files.exists(status.path()), "the dead daemon's status file goes with it");
 
         file.write(DaemonStateFile.self(false));
         file.removeIfOwnedBy(ProcessHandle.current().pid());

@@ -223,6 +223,7 @@ class LauncherScriptTest {
         Process gone = new ProcessBuilder("/bin/true").start();
         gone.waitFor();
         Files.writeString(Path.of(socket + ".pid"), gone.pid() + " 1\n");
+        Files.writeString(Path.of(socket + ".status"), "{\"pid\":" + gone.pid() + "}");
 
         Instant before = Instant.now();
         Sh.Result r = delete();
@@ -239,6 +240,7 @@ class LauncherScriptTest {
         assertFalse(Files.exists(Path.of(socket + ".slots", "0")), "c2's place given back");
         assertTrue(Files.isSymbolicLink(Path.of(socket + ".slots", "1")), "another container's place kept");
         assertFalse(Files.exists(Path.of(socket + ".pid")), "the dead daemon's state file removed");
+        assertFalse(Files.exists(Path.of(socket + ".status")), "and its status file");
         assertEquals("delete cleanup ns/c2\n", Files.readString(trace));
     }
 

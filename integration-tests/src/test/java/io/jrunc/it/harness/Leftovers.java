@@ -64,7 +64,7 @@ public final class Leftovers {
             }
         }
         Path shared = JruncGrouping.sharedSocket(ctd.grpcSocket(), namespace);
-        for (Path file : List.of(shared, JruncGrouping.stateFile(shared))) {
+        for (Path file : List.of(shared, JruncGrouping.stateFile(shared), shared.resolveSibling(shared.getFileName() + ".status"))) {
             if (Files.exists(file)) {
                 found.add("shared shim daemon file " + file + " (namespace " + namespace + ")");
             }
