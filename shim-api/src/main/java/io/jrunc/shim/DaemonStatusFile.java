@@ -69,12 +69,6 @@ public record DaemonStatusFile(Path path) {
         return new DaemonStatusFile(socket.resolveSibling(socket.getFileName() + SUFFIX));
     }
 
-    /** The socket this file sits next to. */
-    public Path socket() {
-        String name = path.getFileName().toString();
-        return path.resolveSibling(name.substring(0, name.length() - SUFFIX.length()));
-    }
-
     /** Writes {@code status} atomically (temporary file, rename), readable by root only. */
     public void write(Status status) throws IOException {
         Path temporary = path.resolveSibling("." + path.getFileName() + "." + ProcessHandle.current().pid());

@@ -56,9 +56,8 @@ final class StatusCommand {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(socketDir, "*" + DaemonStateFile.SUFFIX)) {
             for (Path file : files) {
-                String name = file.getFileName().toString();
-                Path socket = file.resolveSibling(name.substring(0, name.length() - DaemonStateFile.SUFFIX.length()));
-                DaemonStateFile.of(socket).read().ifPresent(state -> views.add(view(socket, state)));
+                DaemonStateFile stateFile = new DaemonStateFile(file);
+                stateFile.read().ifPresent(state -> views.add(view(stateFile.socket(), state)));
             }
         }
         views.sort((a, b) -> {

@@ -15,8 +15,8 @@ final class Checkpoints {
     private Checkpoints() {}
 
     /**
-     * Images go to the request's path; criu works in the options' work path, else in
-     * {@code <bundle>/work/criu-work}, which is removed afterwards.
+     * Images go to the request's path; criu works in the options' work path, else in a
+     * {@code criu-work} directory inside the bundle's {@code work} directory, removed afterwards.
      */
     static CheckpointPlan plan(CheckpointTaskRequest request, Path bundle) {
         CheckpointOptions options = options(request);
