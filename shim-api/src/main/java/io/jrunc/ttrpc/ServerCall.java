@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * One request being served: runs the handler on a worker thread and produces exactly one
@@ -78,16 +79,7 @@ final class ServerCall {
         CURRENT.set(this);
         byte[] response;
         try {
-            response = invoke();
-        } catch (TtrpcException e) {
-            StatusCode code = e.code() == StatusCode.OK ? StatusCode.UNKNOWN : e.code();
-            response = Responses.error(code, e.getMessage());
-        } catch (Throwable t) {
-            // Errors included: a failing handler must cost one call, never the server.
-            if (!finished.get()) {
-                LOG.log(Level.WARNING, "ttrpc: " + name() + " failed", t);
-            }
-            response = Responses.error(StatusCode.UNKNOWN, Responses.describe(t));
+            response = answer(resolved, () -> !finished.get());
         } finally {
             CURRENT.remove();
             synchronized (this) {
@@ -98,12 +90,38 @@ final class ServerCall {
         finish(response);
     }
 
-    private byte[] invoke() throws Exception {
-        Message result = call(resolved.method(), resolved.context(), resolved.request());
-        if (result == null) {
-            return Responses.error(StatusCode.UNKNOWN, "handler for " + name() + " returned no response");
+    /**
+     * Runs a {@link ServiceRegistry.Dispatch#EVENT_LOOP} handler on the calling thread: no worker, no timer,
+     * no hand-off back. A handler that returns after the deadline still answers DEADLINE_EXCEEDED, as a
+     * worker call would.
+     */
+    static byte[] runHere(RequestResolver.Resolved resolved) {
+        byte[] response = answer(resolved, () -> true);
+        RequestContext context = resolved.context();
+        if (context.hasDeadline() && System.nanoTime() - context.deadlineNanos() > 0) {
+            return deadlineExceeded(resolved);
         }
-        return Responses.ok(result);
+        return response;
+    }
+
+    /** The handler's answer, or the status its failure maps to; {@code logFailure} says whether anyone still waits. */
+    private static byte[] answer(RequestResolver.Resolved resolved, BooleanSupplier logFailure) {
+        try {
+            Message result = call(resolved.method(), resolved.context(), resolved.request());
+            if (result == null) {
+                return Responses.error(StatusCode.UNKNOWN, "handler for " + name(resolved) + " returned no response");
+            }
+            return Responses.ok(result);
+        } catch (TtrpcException e) {
+            StatusCode code = e.code() == StatusCode.OK ? StatusCode.UNKNOWN : e.code();
+            return Responses.error(code, e.getMessage());
+        } catch (Throwable t) {
+            // Errors included: a failing handler must cost one call, never the server.
+            if (logFailure.getAsBoolean()) {
+                LOG.log(Level.WARNING, "ttrpc: " + name(resolved) + " failed", t);
+            }
+            return Responses.error(StatusCode.UNKNOWN, Responses.describe(t));
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -114,8 +132,7 @@ final class ServerCall {
 
     private void expire() {
         if (finished.compareAndSet(false, true)) {
-            responder.respond(this, Responses.error(StatusCode.DEADLINE_EXCEEDED,
-                    "context deadline exceeded: " + name() + " did not finish in time"));
+            responder.respond(this, deadlineExceeded(resolved));
             interruptWorker();
         }
     }
@@ -140,7 +157,12 @@ final class ServerCall {
         }
     }
 
-    private String name() {
+    private static byte[] deadlineExceeded(RequestResolver.Resolved resolved) {
+        return Responses.error(StatusCode.DEADLINE_EXCEEDED,
+                "context deadline exceeded: " + name(resolved) + " did not finish in time");
+    }
+
+    private static String name(RequestResolver.Resolved resolved) {
         return resolved.context().service() + "/" + resolved.context().method();
     }
 }

@@ -188,6 +188,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Ser
             sendError(frame.streamId(), e.code(), e.getMessage());
             return;
         }
+        if (resolved.method().dispatch() == ServiceRegistry.Dispatch.EVENT_LOOP) {
+            // Answered from memory: written with this read's batch, flushed once at channelReadComplete.
+            ctx.write(Frame.response(frame.streamId(), ServerCall.runHere(resolved)), ctx.voidPromise());
+            needsFlush = true;
+            return;
+        }
         ServerCall call = new ServerCall(frame.streamId(), resolved, this);
         inFlight.put(frame.streamId(), call);
         call.start(executor, ctx.channel().eventLoop(), timeout);

@@ -11,9 +11,21 @@ import java.util.TreeSet;
 /** The methods a ttrpc server answers, keyed by full service name and bare method name. Immutable once built. */
 public final class ServiceRegistry {
 
-    /** One registered method: how to decode its request and who serves it. */
+    /** Where a method's handler runs. */
+    public enum Dispatch {
+        /** On a worker (virtual) thread: the handler may block (spawn processes, wait, take slow locks). */
+        WORKER,
+        /**
+         * On the connection's event loop, with no thread hand-off: for handlers that answer from memory
+         * and never block (no I/O, no waiting, only short critical sections). A blocking handler here
+         * would stall every connection of that loop.
+         */
+        EVENT_LOOP
+    }
+
+    /** One registered method: how to decode its request, who serves it and on which thread. */
     public record Method<Req extends Message, Resp extends Message>(
-            String service, String name, Parser<Req> requestParser, UnaryHandler<Req, Resp> handler) {}
+            String service, String name, Parser<Req> requestParser, UnaryHandler<Req, Resp> handler, Dispatch dispatch) {}
 
     private final Map<String, Map<String, Method<?, ?>>> services;
 
@@ -50,10 +62,23 @@ public final class ServiceRegistry {
     public static final class Builder {
         private final Map<String, Map<String, Method<?, ?>>> services = new HashMap<>();
 
+        /** A method whose handler may block: it runs on a worker thread. */
         public <Req extends Message, Resp extends Message> Builder unary(
                 String service, String method, Parser<Req> requestParser, UnaryHandler<Req, Resp> handler) {
+            return add(new Method<>(service, method, requestParser, handler, Dispatch.WORKER));
+        }
+
+        /** A method whose handler never blocks: it runs on the event loop (see {@link Dispatch#EVENT_LOOP}). */
+        public <Req extends Message, Resp extends Message> Builder nonBlocking(
+                String service, String method, Parser<Req> requestParser, UnaryHandler<Req, Resp> handler) {
+            return add(new Method<>(service, method, requestParser, handler, Dispatch.EVENT_LOOP));
+        }
+
+        private Builder add(Method<?, ?> added) {
+            String method = added.name();
+            String service = added.service();
             Method<?, ?> previous = services.computeIfAbsent(service, s -> new HashMap<>())
-                    .putIfAbsent(method, new Method<>(service, method, requestParser, handler));
+                    .putIfAbsent(method, added);
             if (previous != null) {
                 throw new IllegalStateException("method registered twice: " + service + "/" + method);
             }

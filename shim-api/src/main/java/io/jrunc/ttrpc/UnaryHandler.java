@@ -3,8 +3,10 @@ package io.jrunc.ttrpc;
 import com.google.protobuf.Message;
 
 /**
- * Serves one unary method. Runs off the event loop, so it may block; throwing a
- * {@link TtrpcException} answers with its code, any other exception answers UNKNOWN with its message.
+ * Serves one unary method. Registered with {@link ServiceRegistry.Builder#unary} it runs on a worker
+ * thread and may block; with {@link ServiceRegistry.Builder#nonBlocking} it runs on the event loop and must
+ * not. Throwing a {@link TtrpcException} answers with its code, any other exception answers UNKNOWN with
+ * its message.
  */
 @FunctionalInterface
 public interface UnaryHandler<Req extends Message, Resp extends Message> {

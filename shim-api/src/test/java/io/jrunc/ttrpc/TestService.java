@@ -35,6 +35,28 @@ final class TestService {
                     lastContext.set(ctx);
                     return StringValue.of("echo:" + r.getValue());
                 })
+                .nonBlocking(NAME, "EchoOnLoop", StringValue.parser(), (ctx, r) -> {
+                    calls.incrementAndGet();
+                    lastContext.set(ctx);
+                    return StringValue.of((TtrpcEventLoop.inEventLoop() ? "loop:" : "elsewhere:") + r.getValue());
+                })
+                .nonBlocking(NAME, "FailOnLoop", StringValue.parser(), (ctx, r) -> {
+                    switch (r.getValue()) {
+                        case "notfound" -> throw TtrpcException.notFound("no such thing");
+                        case "runtime" -> throw new IllegalStateException("boom");
+                        case "spin" -> {
+                            // Overruns a short deadline without blocking on anything.
+                            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+                            while (System.nanoTime() < until) {
+                                Thread.onSpinWait();
+                            }
+                            return Empty.getDefaultInstance();
+                        }
+                        default -> {
+                            return null;
+                        }
+                    }
+                })
                 .unary(NAME, "Fail", StringValue.parser(), (ctx, r) -> {
                     switch (r.getValue()) {
                         case "notfound" -> throw TtrpcException.notFound("no such thing");

@@ -243,6 +243,35 @@ class TtrpcServerTest {
         assertEquals("echo:ok", echo(client, "ok"));
     }
 
+    @Test
+    void nonBlockingHandlersRunOnTheEventLoopWithTheSameStatuses() throws Exception {
+        TtrpcClient client = client();
+        assertEquals("loop:x", client.call(S, "EchoOnLoop", StringValue.of("x"), StringValue.parser()).getValue());
+        assertEquals("echo:y", echo(client, "y"), "worker methods still run off the loop");
+        for (String[] failure : new String[][] {{"notfound", "NOT_FOUND", "no such thing"},
+                {"runtime", "UNKNOWN", "boom"}, {"null", "UNKNOWN", "returned no response"}}) {
+            TtrpcException e = assertThrows(TtrpcException.class,
+                    () -> client.call(S, "FailOnLoop", StringValue.of(failure[0]), Empty.parser()));
+            assertEquals(StatusCode.valueOf(failure[1]), e.code(), failure[0]);
+            assertTrue(e.getMessage().contains(failure[2]), failure[0] + ": " + e.getMessage());
+        }
+        assertEquals("loop:z", client.call(S, "EchoOnLoop", StringValue.of("z"), StringValue.parser()).getValue());
+    }
+
+    @Test
+    void nonBlockingHandlerThatOverrunsItsDeadlineIsDeadlineExceeded() throws Exception {
+        RawConnection raw = raw();
+        raw.sendRequest(1, Request.newBuilder().setService(S).setMethod("FailOnLoop")
+                .setPayload(StringValue.of("spin").toByteString())
+                .setTimeoutNano(TimeUnit.MILLISECONDS.toNanos(10)).build());
+        assertEquals(StatusCode.DEADLINE_EXCEEDED.value(), raw.readStatus(1).getCode());
+        raw.sendRequest(3, Request.newBuilder().setService(S).setMethod("EchoOnLoop")
+                .setPayload(StringValue.of("in time").toByteString())
+                .setTimeoutNano(TimeUnit.SECONDS.toNanos(5)).build());
+        assertEquals("loop:in time", StringValue.parseFrom(raw.readResponse(3, WAIT).getPayload()).getValue());
+        assertTrue(service.lastContext.get().hasDeadline());
+    }
+
     private static void assertFailure(TtrpcClient client, String kind, StatusCode code, String text) {
         TtrpcException e = assertThrows(TtrpcException.class,
                 () -> client.call(S, "Fail", StringValue.of(kind), Empty.parser()));

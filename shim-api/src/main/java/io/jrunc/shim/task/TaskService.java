@@ -28,12 +28,15 @@ import io.jrunc.proto.task.v2.WaitRequest;
 import io.jrunc.proto.task.v2.WaitResponse;
 
 /**
- * containerd's shim Task API (containerd.task.v2.Task), runtime-agnostic. Methods may block; they
- * fail by throwing {@link io.jrunc.ttrpc.TtrpcException} with the code containerd expects.
+ * containerd's shim Task API (containerd.task.v2.Task), runtime-agnostic. Methods may block, except
+ * {@link #state} and {@link #connect}: containerd and monitoring agents call them most, so they run on the
+ * ttrpc event loop without a thread hand-off and must answer from memory. Methods fail by throwing
+ * {@link io.jrunc.ttrpc.TtrpcException} with the code containerd expects.
  * Methods a runtime does not support keep the default, which answers UNIMPLEMENTED.
  */
 public interface TaskService {
 
+    /** Must not block (no I/O, no waiting): it runs on the event loop. */
     StateResponse state(StateRequest request) throws Exception;
 
     CreateTaskResponse create(CreateTaskRequest request) throws Exception;
@@ -48,6 +51,7 @@ public interface TaskService {
 
     WaitResponse waitFor(WaitRequest request) throws Exception;
 
+    /** Must not block (no I/O, no waiting): it runs on the event loop. */
     ConnectResponse connect(ConnectRequest request) throws Exception;
 
     Empty shutdown(ShutdownRequest request) throws Exception;

@@ -30,7 +30,8 @@ public final class TaskServiceBinding {
 
     public static ServiceRegistry.Builder bind(ServiceRegistry.Builder registry, TaskService tasks) {
         for (String service : SERVICE_NAMES) {
-            registry.unary(service, "State", StateRequest.parser(), (ctx, r) -> tasks.state(r))
+            registry.nonBlocking(service, "State", StateRequest.parser(), (ctx, r) -> tasks.state(r))
+                    .nonBlocking(service, "Connect", ConnectRequest.parser(), (ctx, r) -> tasks.connect(r))
                     .unary(service, "Create", CreateTaskRequest.parser(), (ctx, r) -> tasks.create(r))
                     .unary(service, "Start", StartRequest.parser(), (ctx, r) -> tasks.start(r))
                     .unary(service, "Delete", DeleteRequest.parser(), (ctx, r) -> tasks.delete(r))
@@ -45,7 +46,6 @@ public final class TaskServiceBinding {
                     .unary(service, "Update", UpdateTaskRequest.parser(), (ctx, r) -> tasks.update(r))
                     .unary(service, "Wait", WaitRequest.parser(), (ctx, r) -> tasks.waitFor(r))
                     .unary(service, "Stats", StatsRequest.parser(), (ctx, r) -> tasks.stats(r))
-                    .unary(service, "Connect", ConnectRequest.parser(), (ctx, r) -> tasks.connect(r))
                     .unary(service, "Shutdown", ShutdownRequest.parser(), (ctx, r) -> tasks.shutdown(r));
         }
         return registry;

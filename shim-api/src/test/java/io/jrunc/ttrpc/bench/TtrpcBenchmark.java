@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +39,10 @@ import java.util.concurrent.TimeUnit;
 public final class TtrpcBenchmark {
 
     private static final String SERVICE = "jrunc.bench.Echo";
-    private static final String METHOD = "Echo";
+    /** The same echo handler, once per dispatch kind, so one run compares them side by side. */
+    private static final String ON_WORKER = "Echo";
+    private static final String ON_EVENT_LOOP = "EchoOnEventLoop";
+    private static final List<String> METHODS = List.of(ON_WORKER, ON_EVENT_LOOP);
 
     private TtrpcBenchmark() {}
 
@@ -74,7 +79,8 @@ public final class TtrpcBenchmark {
 
     static ServiceRegistry registry() {
         return ServiceRegistry.builder()
-                .unary(SERVICE, METHOD, BytesValue.parser(), (ctx, request) -> request)
+                .unary(SERVICE, ON_WORKER, BytesValue.parser(), (ctx, request) -> request)
+                .nonBlocking(SERVICE, ON_EVENT_LOOP, BytesValue.parser(), (ctx, request) -> request)
                 .build();
     }
 
@@ -85,13 +91,23 @@ public final class TtrpcBenchmark {
         System.out.printf("ttrpc benchmark: %d-byte payload, %d s per scenario, event loop threads %s, %d CPUs, %s%n",
                 payload, seconds, Integer.getInteger(TtrpcEventLoop.THREADS_PROPERTY, TtrpcEventLoop.defaultThreads()),
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
-        run("warm-up (discarded)", socket, request, 1, 16, Math.max(2, seconds));
-        System.out.printf("%-34s %10s %10s %10s %10s%n", "scenario", "calls/s", "p50 us", "p99 us", "calls");
-        print("1 connection, sequential", run("", socket, request, 1, 1, seconds));
-        print("1 connection, 16 in flight", run("", socket, request, 1, 16, seconds));
-        print("8 connections, 1 in flight each", run("", socket, request, 8, 1, seconds));
-        print("8 connections, 16 in flight each", run("", socket, request, 8, 16, seconds));
+        for (String method : METHODS) {
+            run("warm-up (discarded)", socket, method, request, 1, 16, Math.max(2, seconds));
+        }
+        System.out.printf("%-34s %-16s %10s %10s %10s %10s%n", "scenario", "handler on", "calls/s", "p50 us", "p99 us",
+                "calls");
+        record Shape(String name, int connections, int inFlight) {}
+        for (Shape shape : List.of(new Shape("1 connection, sequential", 1, 1), new Shape("1 connection, 16 in flight", 1, 16),
+                new Shape("8 connections, 1 in flight each", 8, 1), new Shape("8 connections, 16 in flight each", 8, 16))) {
+            for (String method : METHODS) {
+                print(shape.name(), method, run("", socket, method, request, shape.connections(), shape.inFlight(), seconds));
+            }
+        }
         measureMany(socket);
+    }
+
+    private static String dispatch(String method) {
+        return method.equals(ON_WORKER) ? "worker thread" : "event loop";
     }
 
     /**
@@ -105,29 +121,40 @@ public final class TtrpcBenchmark {
         int rounds = Integer.getInteger("bench.rounds", 5);
         BytesValue request = BytesValue.of(ByteString.copyFrom(new byte[Integer.getInteger("bench.payload", 64)]));
         for (int w = Integer.getInteger("bench.warmup", 3); w > 0; w--) {
-            manyRound(socket, request, connections, calls); // warm-up (JIT), discarded
+            for (String method : METHODS) {
+                manyRound(socket, method, request, connections, calls); // warm-up (JIT), discarded
+            }
         }
-        long[] all = new long[0];
-        long connectNanos = 0;
-        double seconds = 0;
+        // Rounds alternate between the two dispatch kinds so that machine noise hits both alike.
+        Map<String, long[]> latencies = new LinkedHashMap<>();
+        Map<String, Long> slowestConnect = new LinkedHashMap<>();
+        Map<String, Double> seconds = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
-            ManyResult round = manyRound(socket, request, connections, calls);
-            int at = all.length;
-            all = Arrays.copyOf(all, at + round.latenciesNanos().length);
-            System.arraycopy(round.latenciesNanos(), 0, all, at, round.latenciesNanos().length);
-            connectNanos = Math.max(connectNanos, round.connectNanos());
-            seconds += round.callSeconds();
+            for (String method : METHODS) {
+                ManyResult round = manyRound(socket, method, request, connections, calls);
+                long[] all = latencies.getOrDefault(method, new long[0]);
+                int at = all.length;
+                all = Arrays.copyOf(all, at + round.latenciesNanos().length);
+                System.arraycopy(round.latenciesNanos(), 0, all, at, round.latenciesNanos().length);
+                latencies.put(method, all);
+                slowestConnect.merge(method, round.connectNanos(), Math::max);
+                seconds.merge(method, round.callSeconds(), Double::sum);
+            }
         }
-        Arrays.sort(all);
         String scenario = connections + " connections x " + calls + " calls";
-        System.out.printf("%-34s %10.0f %10.1f %10.1f %10d   (%d rounds; slowest connect-all %.1f ms)%n", scenario,
-                all.length / seconds, percentile(all, 0.50) / 1e3, percentile(all, 0.99) / 1e3, all.length, rounds,
-                connectNanos / 1e6);
+        for (String method : METHODS) {
+            long[] all = latencies.get(method);
+            Arrays.sort(all);
+            System.out.printf("%-34s %-16s %10.0f %10.1f %10.1f %10d   (%d rounds; slowest connect-all %.1f ms)%n",
+                    scenario, dispatch(method), all.length / seconds.get(method), percentile(all, 0.50) / 1e3,
+                    percentile(all, 0.99) / 1e3, all.length, rounds, slowestConnect.get(method) / 1e6);
+        }
     }
 
     record ManyResult(long[] latenciesNanos, long connectNanos, double callSeconds) {}
 
-    private static ManyResult manyRound(Path socket, BytesValue request, int connections, int calls) throws Exception {
+    private static ManyResult manyRound(Path socket, String method, BytesValue request, int connections, int calls)
+            throws Exception {
         TtrpcClient[] clients = new TtrpcClient[connections];
         long[][] samples = new long[connections][calls];
         CountDownLatch connected = new CountDownLatch(connections);
@@ -144,7 +171,7 @@ public final class TtrpcBenchmark {
                     go.await();
                     for (int i = 0; i < calls; i++) {
                         long start = System.nanoTime();
-                        clients[index].call(SERVICE, METHOD, request, BytesValue.parser(), CallOptions.none());
+                        clients[index].call(SERVICE, method, request, BytesValue.parser(), CallOptions.none());
                         samples[index][i] = System.nanoTime() - start;
                     }
                 } catch (Throwable t) {
@@ -180,8 +207,8 @@ public final class TtrpcBenchmark {
     record Result(long calls, double seconds, long[] latenciesNanos) {}
 
     /** {@code connections} clients, each driven by {@code inFlight} threads making blocking calls. */
-    private static Result run(String label, Path socket, BytesValue request, int connections, int inFlight, int seconds)
-            throws Exception {
+    private static Result run(String label, Path socket, String method, BytesValue request, int connections,
+            int inFlight, int seconds) throws Exception {
         List<TtrpcClient> clients = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             clients.add(TtrpcClient.connect(socket));
@@ -201,7 +228,7 @@ public final class TtrpcBenchmark {
                 try {
                     while (System.nanoTime() < end) {
                         long t0 = System.nanoTime();
-                        client.call(SERVICE, METHOD, request, BytesValue.parser(), CallOptions.none());
+                        client.call(SERVICE, method, request, BytesValue.parser(), CallOptions.none());
                         long dt = System.nanoTime() - t0;
                         if (n == mine.length) {
                             mine = Arrays.copyOf(mine, n * 2);
@@ -234,9 +261,9 @@ public final class TtrpcBenchmark {
         return new Result(total, elapsed, all);
     }
 
-    private static void print(String scenario, Result r) {
+    private static void print(String scenario, String method, Result r) {
         long[] l = r.latenciesNanos();
-        System.out.printf("%-34s %10.0f %10.1f %10.1f %10d%n", scenario, r.calls() / r.seconds(),
+        System.out.printf("%-34s %-16s %10.0f %10.1f %10.1f %10d%n", scenario, dispatch(method), r.calls() / r.seconds(),
                 percentile(l, 0.50) / 1e3, percentile(l, 0.99) / 1e3, r.calls());
     }
 
