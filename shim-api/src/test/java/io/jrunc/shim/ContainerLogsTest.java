@@ -8,14 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ContainerLogsTest {
     /** Every fifo opened, by bundle, with the lines it got; bundles in {@code unread} have no reader. */
     private final Map<Path, List<String>> written = new ConcurrentHashMap<>();
     private final List<Path> closed = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Path> closing = new LinkedBlockingQueue<>();
     private final List<Path> unread = new ArrayList<>();
 
     private Optional<ContainerLogs.Fifo> open(Path fifo) {
@@ -33,6 +37,7 @@ class ContainerLogsTest {
             @Override
             public void close() {
                 closed.add(bundle);
+                closing.add(bundle);
             }
         });
     }
@@ -57,7 +62,8 @@ class ContainerLogsTest {
 
         assertEquals(List.of("boot\n"), written.get(a));
         assertEquals(List.of("after a\n", "exiting\n"), written.get(c));
-        Thread.sleep(200); // the previous fifo is closed in the background
+        // The previous fifo is closed in the background: wait for that close, not for a guessed time.
+        assertEquals(a, closing.poll(5, TimeUnit.SECONDS), "a's fifo closed");
         assertEquals(List.of(a), closed);
     }
 

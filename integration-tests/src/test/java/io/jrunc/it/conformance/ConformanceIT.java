@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -74,8 +73,7 @@ class ConformanceIT {
         long logOffset = 0;
         try {
             containerd = daemon.containerd();
-            Assumptions.assumeTrue(shim.installed(), () -> shim + " shim binary " + shim.binary()
-                    + " is not built yet (mvn -B install at the project root builds shim-launcher's dist)");
+            shim.requireInstalled();
             logOffset = containerd.logFile().toFile().length();
             PrivateContainerd ctd = containerd;
             List<String> notes = Assertions.assertTimeoutPreemptively(CELL_TIMEOUT, () -> {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * One lifecycle scenario against one shim: a fresh namespace on a shared {@link PrivateContainerd},
@@ -50,13 +49,9 @@ public final class ShimScenario implements AutoCloseable {
         this.logOffset = logSize();
     }
 
-    /**
-     * Starts a scenario; a JAVA scenario is aborted (JUnit assumption, reported as skipped with the
-     * reason) while shim-launcher's dist has not been built.
-     */
+    /** Starts a scenario; fails when the shim's binary is missing. */
     public static ShimScenario begin(PrivateContainerd containerd, BusyboxRootfs rootfs, ShimUnderTest shim) {
-        Assumptions.assumeTrue(shim.installed(), () -> shim + " shim binary " + shim.binary()
-                + " is not built yet (mvn -B install at the project root builds shim-launcher's dist)");
+        shim.requireInstalled();
         ShimScenario scenario = new ShimScenario(containerd, rootfs, shim);
         current = scenario;
         return scenario;

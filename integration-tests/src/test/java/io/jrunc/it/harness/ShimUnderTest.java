@@ -40,4 +40,17 @@ public enum ShimUnderTest {
     public boolean installed() {
         return Files.isExecutable(binary());
     }
+
+    /**
+     * Fails the calling test when the binary is missing: a cell that cannot run its shim is a failure,
+     * never a skip (a suite must not pass by not running).
+     */
+    public void requireInstalled() {
+        if (!installed()) {
+            throw new AssertionError(this + " shim binary " + binary() + " is missing: " + switch (this) {
+                case GO -> "install containerd's runc shim (apt-get install containerd)";
+                case JAVA -> "build shim-launcher's dist (mvn -B -DskipTests package at the project root)";
+            });
+        }
+    }
 }
