@@ -2,9 +2,13 @@ package io.jrunc.shim;
 
 import io.jrunc.posix.ChildReaper;
 import io.jrunc.posix.JnrPosix;
+import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import io.jrunc.shim.event.EventPublisher;
 import io.jrunc.shim.event.ForwardingEventPublisher;
+import io.jrunc.shim.host.FrameworkProbes;
+import io.jrunc.shim.host.HostProbe;
+import io.jrunc.shim.host.HostRequirement;
 import io.jrunc.shim.log.FifoLogAppender;
 import io.jrunc.shim.log.JulBridge;
 import io.jrunc.shim.log.ShimLog;
@@ -17,6 +21,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,8 +73,10 @@ final class ServeAction {
         EventPublisher events = new ForwardingEventPublisher(ttrpcAddress(flags), flags.namespace());
         TtrpcServer server = null;
         try {
+            List<HostRequirement> host = checkHost(posix);
             TaskService tasks = new SupervisedTaskService(
-                    runtime.createTaskService(new ShimContext(flags, events, reaper, lifecycle)), lifecycle, List.of(log, roster));
+                    runtime.createTaskService(new ShimContext(flags, events, reaper, lifecycle)), lifecycle, List.of(log, roster),
+                    host);
             ServiceRegistry registry = TaskServiceBinding.bind(ServiceRegistry.builder(), tasks).build();
             server = flags.socket().isPresent()
                     ? TtrpcServer.bind(flags.socket().get(), registry)
@@ -100,6 +107,20 @@ final class ServeAction {
             LOG.log(Level.DEBUG, "reaper stopped");
             log.close();
         }
+    }
+
+    /** The framework's and the runtime's host probes; what is missing is logged once and refuses every Create. */
+    private List<HostRequirement> checkHost(Posix posix) {
+        List<HostRequirement> host = HostProbe.runAll(hostProbes(runtime, posix));
+        host.stream().filter(r -> !r.met()).forEach(r ->
+                LOG.log(Level.ERROR, "host requirement missing, containers will be refused: {0}: {1}", r.name(), r.detail()));
+        return host;
+    }
+
+    static List<HostProbe> hostProbes(ShimRuntime runtime, Posix posix) {
+        List<HostProbe> probes = new ArrayList<>(FrameworkProbes.of(posix));
+        probes.addAll(runtime.hostProbes(posix));
+        return probes;
     }
 
     /** The settings {@code start} resolved for this daemon and passed in the environment. */

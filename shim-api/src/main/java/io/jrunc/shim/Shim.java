@@ -1,5 +1,7 @@
 package io.jrunc.shim;
 
+import io.jrunc.posix.JnrPosix;
+import io.jrunc.shim.host.CheckCommand;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -11,7 +13,7 @@ import java.util.List;
 
 /**
  * The shim's single entry point: parses the command line and runs {@code start}, {@code delete},
- * the daemon, {@code -v}, or the operators' {@code status}. containerd reads stdout of start (the address; stdout and stderr are
+ * the daemon, {@code -v}, or the operators' {@code status} and {@code check}. containerd reads stdout of start (the address; stdout and stderr are
  * one pipe) and delete (protobuf only), so System.out/err are muted while an action runs and only
  * the result goes to fd 1. Failures print one line on stderr and exit 1, like the Go shim.
  */
@@ -42,6 +44,10 @@ public final class Shim {
             if (args.length > 0 && args[0].equals(STATUS_COMMAND)) {
                 PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
                 return new StatusCommand(socketDir()).run(List.of(args).subList(1, args.length), out);
+            }
+            if (args.length > 0 && args[0].equals(CheckCommand.NAME)) {
+                PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+                return new CheckCommand(ServeAction.hostProbes(runtime, JnrPosix.instance())).run(out);
             }
             ShimFlags flags = ShimCommandLine.parse(args);
             switch (flags.action()) {

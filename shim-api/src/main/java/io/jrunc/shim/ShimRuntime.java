@@ -2,6 +2,9 @@ package io.jrunc.shim;
 
 import io.jrunc.proto.task.v2.DeleteResponse;
 import io.jrunc.shim.task.TaskService;
+import io.jrunc.posix.Posix;
+import io.jrunc.shim.host.HostProbe;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,5 +47,14 @@ public interface ShimRuntime {
      */
     default Optional<String> groupingQualifier(byte[] startInput) throws Exception {
         return Optional.empty();
+    }
+
+    /**
+     * What this runtime needs from the host beyond the framework's own needs (binaries, kernel calls,
+     * cgroup hierarchies, capabilities), as cheap probes that start no process. {@code check} prints
+     * them; the daemon runs them at start and refuses Create while one is missing.
+     */
+    default List<HostProbe> hostProbes(Posix posix) {
+        return List.of();
     }
 }

@@ -26,12 +26,16 @@ import io.jrunc.proto.task.v2.StatsResponse;
 import io.jrunc.proto.task.v2.UpdateTaskRequest;
 import io.jrunc.proto.task.v2.WaitRequest;
 import io.jrunc.proto.task.v2.WaitResponse;
+import io.jrunc.shim.host.CheckCommand;
+import io.jrunc.shim.host.HostRequirement;
 import io.jrunc.shim.task.TaskService;
+import io.jrunc.ttrpc.TtrpcException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,15 +57,24 @@ final class SupervisedTaskService implements TaskService {
     private final DaemonExit exit;
     private final List<ServedContainers> followers;
     private final Map<String, Path> bundles = new ConcurrentHashMap<>();
+    /** Set when the host lacks something the shim needs (see {@link io.jrunc.shim.host.HostProbe}). */
+    private final Optional<String> missingOnHost;
 
-    SupervisedTaskService(TaskService tasks, DaemonExit exit, List<ServedContainers> followers) {
+    SupervisedTaskService(TaskService tasks, DaemonExit exit, List<ServedContainers> followers,
+            List<HostRequirement> host) {
         this.tasks = tasks;
         this.exit = exit;
         this.followers = List.copyOf(followers);
+        this.missingOnHost = host.stream().allMatch(HostRequirement::met)
+                ? Optional.empty() : Optional.of(CheckCommand.describeMissing(host));
     }
 
     @Override
     public CreateTaskResponse create(CreateTaskRequest request) throws Exception {
+        if (missingOnHost.isPresent()) {
+            // Refused up front, in containerd's terms, rather than failing half-way through a container.
+            throw TtrpcException.failedPrecondition(missingOnHost.get());
+        }
         exit.beginCreate();
         try {
             Path bundle = request.getBundle().isEmpty() ? null : Path.of(request.getBundle());

@@ -108,7 +108,7 @@ class SupervisedTaskServiceTest {
             return Empty.getDefaultInstance();
         }
     };
-    private final SupervisedTaskService tasks = new SupervisedTaskService(runtime, daemonExit, java.util.List.of(logs));
+    private final SupervisedTaskService tasks = new SupervisedTaskService(runtime, daemonExit, java.util.List.of(logs), java.util.List.of());
 
     private CreateTaskRequest create(String id) {
         return CreateTaskRequest.newBuilder().setId(id).setBundle(bundle.toString()).build();
@@ -136,6 +136,16 @@ class SupervisedTaskServiceTest {
         failDelete = false;
         tasks.delete(DeleteRequest.newBuilder().setId("c1").build());
         assertTrue(Files.exists(bundle.resolve(DeletedMarker.NAME)), "the retry succeeded");
+    }
+
+    @Test
+    void aHostThatLacksARequirementRefusesCreateWithWhatIsMissing() {
+        SupervisedTaskService onABadHost = new SupervisedTaskService(runtime, daemonExit, List.of(logs),
+                List.of(io.jrunc.shim.host.HostRequirement.missing("splice(2)", "EINVAL")));
+        TtrpcException e = assertThrows(TtrpcException.class, () -> onABadHost.create(create("c1")));
+        assertEquals(io.jrunc.ttrpc.StatusCode.FAILED_PRECONDITION, e.code());
+        assertTrue(e.getMessage().startsWith("this host lacks what jrunc needs: splice(2): EINVAL"), e.getMessage());
+        assertEquals(List.of(), calls, "the runtime never saw the Create");
     }
 
     @Test

@@ -94,6 +94,33 @@ class JruncInstallIT {
     }
 
     @Test
+    void aHostWithoutCgroupsOrCapSysAdminIsRefusedNamingBothAndThePreviousVersionStaysActive() throws Exception {
+        Path prefix = tmp.resolve("prefix");
+        assertEquals(0, install(INSTALL, prefix, Map.of()).code());
+        Path before = active(prefix);
+
+        // A real host that lacks them: a private mount namespace whose /sys/fs/cgroup is an empty tmpfs (it ends
+        // with the command), and the installer run without CAP_SYS_ADMIN.
+        String lacking = "mount -t tmpfs jrunc-no-cgroups /sys/fs/cgroup && exec setpriv --inh-caps=-sys_admin"
+                + " --bounding-set=-sys_admin \"$0\" \"$1\"";
+        Sh.Result r = Sh.run(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", lacking,
+                INSTALL.toString(), prefix.toString()), Map.of(), tmp);
+        assertNotEquals(0, r.code(), r.describe());
+        assertTrue(r.stderr().contains("this host lacks what jrunc needs; nothing was switched"), r.describe());
+        assertTrue(r.stderr().contains("MISSING  a cgroup hierarchy at /sys/fs/cgroup: neither cgroup v2"), r.describe());
+        assertTrue(r.stderr().contains("MISSING  CAP_SYS_ADMIN (mounting container root filesystems)"), r.describe());
+        assertTrue(r.stderr().contains("ok       splice(2) between pipes"), "the rest is still reported: " + r.describe());
+        assertEquals(before, active(prefix), "the previous version stays active");
+        try (Stream<Path> versions = Files.list(prefix.resolve("lib"))) {
+            assertEquals(List.of(before.toString()), versions.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("jrunc-")).toList(), "the refused version's directory is removed");
+        }
+        assertWorks(prefix);
+        Sh.Result check = Sh.run(List.of(prefix.resolve("bin/containerd-shim-jrunc-v2").toString(), "check"), Map.of(), tmp);
+        assertEquals(0, check.code(), "this host itself has everything: " + check.describe());
+    }
+
+    @Test
     void aTargetThatCannotBeWrittenIsNamed() {
         Sh.Result r = install(INSTALL, Path.of("/proc/self/jrunc-prefix"), Map.of());
         assertNotEquals(0, r.code(), r.describe());

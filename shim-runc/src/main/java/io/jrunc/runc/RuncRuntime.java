@@ -11,11 +11,13 @@ import io.jrunc.runc.task.RuncTaskService;
 import io.jrunc.shim.ShimContext;
 import io.jrunc.shim.ShimFlags;
 import io.jrunc.shim.ShimRuntime;
+import io.jrunc.shim.host.HostProbe;
 import io.jrunc.shim.task.TaskService;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -96,5 +98,10 @@ public final class RuncRuntime implements ShimRuntime {
     static String implementationVersion() {
         String v = RuncRuntime.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    @Override
+    public List<HostProbe> hostProbes(Posix posix) {
+        return RuncHostProbes.host(posix);
     }
 }
