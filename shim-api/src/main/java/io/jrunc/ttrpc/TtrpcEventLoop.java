@@ -8,9 +8,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
- * The epoll event loop group shared by every ttrpc server and client in the process; handlers never
- * run on it (see {@link TtrpcServer}). Created on first use; its threads are daemons, so it never
- * keeps the JVM alive and needs no shutdown.
+ * The epoll event loop group shared by every ttrpc server and client in the process; only handlers
+ * registered as non-blocking run on it (see {@link ServiceRegistry.Dispatch}). Created on first use; its
+ * threads are daemons, so it never keeps the JVM alive and needs no shutdown.
  *
  * <p>One daemon serves a whole containerd namespace, hundreds of connections at once. With a single
  * thread every read, decode and write queued behind one core (about 30 us of loop time per call), so
