@@ -39,11 +39,11 @@ public enum Grouping {
         return word;
     }
 
-    /** The key the socket of the daemon serving container {@code id} is named after. */
-    public String key(Map<String, ?> annotations, String id) {
+    /** The key the socket of the daemon serving container {@code id} is named after; pods as the runtime sees them. */
+    public String key(Map<String, ?> annotations, String id, ShimRuntime runtime) {
         return switch (this) {
             case NAMESPACE -> SHARED_KEY;
-            case POD -> ShimSocketAddress.groupingKey(annotations, id);
+            case POD -> runtime.podGroupKey(annotations, id);
             case CONTAINER -> id;
         };
     }

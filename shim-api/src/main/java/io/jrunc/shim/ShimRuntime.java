@@ -5,6 +5,7 @@ import io.jrunc.shim.task.TaskService;
 import io.jrunc.posix.Posix;
 import io.jrunc.shim.host.HostProbe;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,15 @@ public interface ShimRuntime {
      * fails {@code start} with the exception's message.
      */
     default void daemonStarted(ShimFlags flags, int daemonPid, byte[] startInput) throws Exception {}
+
+    /**
+     * The key that puts a container in its pod's daemon under {@link Grouping#POD}: containers with equal keys
+     * share one daemon. Runtimes know which annotations name a pod (runc: its group label, then CRI's sandbox
+     * id); the default is the container's own id, one daemon each.
+     */
+    default String podGroupKey(Map<String, ?> annotations, String id) {
+        return id;
+    }
 
     /**
      * What sets a namespace's shared daemon apart besides the namespace, from start's stdin: containers

@@ -1,17 +1,10 @@
 package io.jrunc.shim;
 
-import io.jrunc.shim.json.Json;
-import io.jrunc.shim.json.JsonException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Where a shim daemon listens: {@code unix:///run/containerd/s/<sha256 hex>}, hashed from
@@ -23,9 +16,6 @@ public record ShimSocketAddress(Path path) {
 
     /** Hard-wired in containerd 1.6-2.2, independent of its state directory. */
     public static final Path DEFAULT_SOCKET_DIR = Path.of("/run/containerd/s");
-
-    /** Annotations that put a container in the group of another, first match wins. */
-    public static final List<String> GROUP_ANNOTATIONS = List.of("io.containerd.runc.v2.group", "io.kubernetes.cri.sandbox-id");
 
     /** Longest socket path the Go shim accepts (sun_path minus room for the terminator and abstract prefix). */
     public static final int MAX_PATH_BYTES = 106;
@@ -49,40 +39,6 @@ public record ShimSocketAddress(Path path) {
             throw new IllegalArgumentException("not a unix:// socket address: \"" + trimmed + "\"");
         }
         return new ShimSocketAddress(Path.of(trimmed.substring(SCHEME.length())));
-    }
-
-    /** The grouping key from annotations: the first {@link #GROUP_ANNOTATIONS} present, else the task id. */
-    public static String groupingKey(Map<String, ?> annotations, String id) {
-        for (String annotation : GROUP_ANNOTATIONS) {
-            if (annotations.get(annotation) instanceof String group) {
-                return group;
-            }
-        }
-        return id;
-    }
-
-    /**
-     * The grouping key of a bundle from the annotations of its {@code config.json}. A missing
-     * config.json means no annotations; one that is not JSON is an error.
-     */
-    public static String groupingKey(Path bundle, String id) throws IOException {
-        return groupingKey(annotations(bundle), id);
-    }
-
-    /** The annotations in a bundle's {@code config.json}: empty without the file, an error when it is not JSON. */
-    public static Map<String, Object> annotations(Path bundle) throws IOException {
-        Path config = bundle.resolve("config.json");
-        byte[] content;
-        try {
-            content = Files.readAllBytes(config);
-        } catch (NoSuchFileException e) {
-            return Map.of();
-        }
-        try {
-            return Json.object(Json.parseObject(content), "annotations");
-        } catch (JsonException e) {
-            throw new IOException(config + ": " + e.getMessage(), e);
-        }
     }
 
     /** The address as containerd reads it: {@code unix:///run/containerd/s/<hex>}. */

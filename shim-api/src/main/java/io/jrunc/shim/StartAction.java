@@ -70,11 +70,11 @@ final class StartAction {
     /** Returns the address to print. */
     ShimSocketAddress run(ShimFlags flags) throws Exception {
         Path bundle = flags.bundle();
-        Map<String, Object> annotations = ShimSocketAddress.annotations(bundle);
+        Map<String, Object> annotations = BundleAnnotations.read(bundle);
         ShimSettings settings = ShimSettings.resolve(annotations, environment);
         byte[] input = stdin.get();
         if (!settings.bounded()) {
-            String group = qualified(settings.grouping(), settings.grouping().key(annotations, flags.id()), input);
+            String group = qualified(settings.grouping(), settings.grouping().key(annotations, flags.id(), runtime), input);
             ShimSocketAddress address = ShimSocketAddress.of(socketDir, flags.address(), flags.namespace(), group);
             checkLength(address);
             return joinOrSpawn(flags, settings, address, input);

@@ -16,8 +16,16 @@ import java.nio.file.Files;
 class FakeShimRuntime implements ShimRuntime {
     static final String VERSION = "jrunc-test-runtime 0.0";
 
+    /** The annotation this runtime's pods are named by (a real runtime has its own, e.g. runc's group label). */
+    static final String POD_ANNOTATION = "test.jrunc.pod";
+
     byte[] startInput;
     int startedPid;
+    @Override
+    public String podGroupKey(java.util.Map<String, ?> annotations, String id) {
+        return annotations.get(POD_ANNOTATION) instanceof String pod ? pod : id;
+    }
+
     /** What {@link #groupingQualifier} answers: the start input as text, when it starts with "q=". */
     @Override
     public java.util.Optional<String> groupingQualifier(byte[] input) {

@@ -142,10 +142,12 @@ class ShimSettingsTest {
 
     @Test
     void groupingKeys() {
-        Map<String, Object> pod = Map.of("io.kubernetes.cri.sandbox-id", "sb1");
-        assertEquals(Grouping.SHARED_KEY, Grouping.NAMESPACE.key(pod, "c1"));
-        assertEquals("sb1", Grouping.POD.key(pod, "c1"));
-        assertEquals("c1", Grouping.CONTAINER.key(pod, "c1"));
+        Map<String, Object> pod = Map.of(FakeShimRuntime.POD_ANNOTATION, "sb1");
+        ShimRuntime runtime = new FakeShimRuntime();
+        assertEquals(Grouping.SHARED_KEY, Grouping.NAMESPACE.key(pod, "c1", runtime));
+        assertEquals("sb1", Grouping.POD.key(pod, "c1", runtime), "pods as the runtime names them");
+        assertEquals("c1", Grouping.POD.key(Map.of(), "c1", runtime));
+        assertEquals("c1", Grouping.CONTAINER.key(pod, "c1", runtime));
         assertEquals(Grouping.NAMESPACE, Grouping.parse("namespace"));
         assertThrows(IllegalArgumentException.class, () -> Grouping.parse("Namespace"));
     }

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,28 +38,6 @@ class ShimSocketAddressTest {
         assertEquals(".", GoPaths.clean("a/.."));
         assertEquals("/a/b/c", GoPaths.join("/a", "", "b//", "./c"));
         assertEquals("", GoPaths.join("", ""));
-    }
-
-    @Test
-    void groupingKeyPrefersTheRuncGroupThenTheSandbox() {
-        assertEquals("g", ShimSocketAddress.groupingKey(
-                Map.of("io.kubernetes.cri.sandbox-id", "sb", "io.containerd.runc.v2.group", "g"), "id"));
-        assertEquals("sb", ShimSocketAddress.groupingKey(Map.of("io.kubernetes.cri.sandbox-id", "sb", "x", "y"), "id"));
-        assertEquals("id", ShimSocketAddress.groupingKey(Map.of("io.containerd.runc.v2.group", 5), "id"));
-        assertEquals("id", ShimSocketAddress.groupingKey(Map.of(), "id"));
-    }
-
-    @Test
-    void groupingKeyComesFromConfigJson(@TempDir Path bundle) throws Exception {
-        assertEquals("c1", ShimSocketAddress.groupingKey(bundle, "c1"), "no config.json: no annotations");
-        Files.writeString(bundle.resolve("config.json"),
-                "{\"ociVersion\":\"1.0.2\",\"annotations\":{\"io.kubernetes.cri.sandbox-id\":\"pod-1\"}}");
-        assertEquals("pod-1", ShimSocketAddress.groupingKey(bundle, "c1"));
-        Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\":\"1.0.2\"}");
-        assertEquals("c1", ShimSocketAddress.groupingKey(bundle, "c1"));
-        Files.writeString(bundle.resolve("config.json"), "{\"annotations\":");
-        IOException e = assertThrows(IOException.class, () -> ShimSocketAddress.groupingKey(bundle, "c1"));
-        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("invalid JSON"), e.getMessage());
     }
 
     @Test

@@ -202,7 +202,7 @@ class StartActionTest {
     @Test
     void aLiveDaemonOfTheGroupIsJoinedWithoutSpawning() throws Exception {
         Files.writeString(bundle.resolve("config.json"),
-                "{\"annotations\":{\"io.kubernetes.cri.sandbox-id\":\"pod-1\"}}");
+                "{\"annotations\":{\"" + FakeShimRuntime.POD_ANNOTATION + "\":\"pod-1\"}}");
         ShimSocketAddress expected = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", "pod-1");
         Files.createDirectories(socketDir);
         try (ServerSocketChannel live = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

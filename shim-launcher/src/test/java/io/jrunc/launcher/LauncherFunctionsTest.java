@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.Timestamp;
 import io.jrunc.proto.task.v2.DeleteResponse;
+import io.jrunc.runc.RuncRuntime;
+import io.jrunc.shim.BundleAnnotations;
 import io.jrunc.shim.ShimSettings;
 import io.jrunc.shim.ShimSocketAddress;
 import io.jrunc.shim.ShimUsageException;
@@ -139,8 +141,8 @@ class LauncherFunctionsTest {
 
     private Optional<String> jvmSocket(Path bundle, Map<String, String> env) {
         try {
-            Map<String, Object> annotations = ShimSocketAddress.annotations(bundle);
-            String key = ShimSettings.resolve(annotations, env).grouping().key(annotations, "c1");
+            Map<String, Object> annotations = BundleAnnotations.read(bundle);
+            String key = ShimSettings.resolve(annotations, env).grouping().key(annotations, "c1", new RuncRuntime());
             return Optional.of(ShimSocketAddress.of(tmp.resolve("s"), "/run/ctd.sock", "ns", key).path().toString());
         } catch (ShimUsageException | java.io.IOException e) {
             return Optional.empty();
@@ -192,7 +194,7 @@ class LauncherFunctionsTest {
         Sh.Result r = Sh.functions("jr_grouping \"$PWD\" c1 && printf %s \"$jr_max\"", env(), bundle);
         Optional<Integer> jvm;
         try {
-            jvm = Optional.of(ShimSettings.resolve(ShimSocketAddress.annotations(bundle), env()).maxContainers());
+            jvm = Optional.of(ShimSettings.resolve(BundleAnnotations.read(bundle), env()).maxContainers());
         } catch (ShimUsageException e) {
             jvm = Optional.empty();
         }

@@ -18,11 +18,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The runc runtime for the shim framework: the launcher instantiates it with the no-arg constructor. */
 public final class RuncRuntime implements ShimRuntime {
+    /** Annotations that put a container in the daemon of another, first match wins (as the Go runc shim). */
+    public static final List<String> GROUP_ANNOTATIONS = List.of("io.containerd.runc.v2.group", "io.kubernetes.cri.sandbox-id");
+
     private final Supplier<Posix> posix;
     private final Supplier<Reaper> cleanupReaper;
     private final Supplier<ShimCgroup> shimCgroup;
@@ -103,5 +107,19 @@ public final class RuncRuntime implements ShimRuntime {
     @Override
     public List<HostProbe> hostProbes(Posix posix) {
         return RuncHostProbes.host(posix);
+    }
+
+    /**
+     * Under grouping=pod, containers share a daemon as with the Go runc shim: by runc's group label, else by
+     * their CRI sandbox, else each alone. The launcher's JVM-free start reads the same annotations.
+     */
+    @Override
+    public String podGroupKey(Map<String, ?> annotations, String id) {
+        for (String annotation : GROUP_ANNOTATIONS) {
+            if (annotations.get(annotation) instanceof String group) {
+                return group;
+            }
+        }
+        return id;
     }
 }

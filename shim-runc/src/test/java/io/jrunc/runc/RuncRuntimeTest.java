@@ -66,4 +66,14 @@ class RuncRuntimeTest {
         return io.jrunc.shim.ShimCommandLine.parse(new String[] {"-namespace", "ns", "-id", "c1", "-address",
                 "/run/containerd/containerd.sock", "-bundle", tmp.toString(), "start"});
     }
+
+    @Test
+    void podGroupKeyPrefersTheRuncGroupThenTheSandbox() {
+        RuncRuntime runtime = new RuncRuntime();
+        assertEquals("g", runtime.podGroupKey(
+                java.util.Map.of("io.kubernetes.cri.sandbox-id", "sb", "io.containerd.runc.v2.group", "g"), "id"));
+        assertEquals("sb", runtime.podGroupKey(java.util.Map.of("io.kubernetes.cri.sandbox-id", "sb", "x", "y"), "id"));
+        assertEquals("id", runtime.podGroupKey(java.util.Map.of("io.containerd.runc.v2.group", 5), "id"));
+        assertEquals("id", runtime.podGroupKey(java.util.Map.of(), "id"));
+    }
 }
