@@ -71,6 +71,32 @@ class JruncInstallIT {
     }
 
     @Test
+    void anInstallOfTheOlderSingleDirectoryLayoutIsUpgradedAndItsFilesKeptForItsDaemons() throws Exception {
+        // The older layout: the build copied to PREFIX/lib/jrunc itself, the binary linked into it.
+        Path prefix = tmp.resolve("prefix");
+        Path old = Files.createDirectories(prefix.resolve("lib/jrunc"));
+        Sh.Result copy = Sh.run(List.of("cp", "-Rp", DIST.resolve("bin").toString(), DIST.resolve("lib").toString(),
+                old.toString()), Map.of(), tmp);
+        assertEquals(0, copy.code(), copy.describe());
+        Files.createDirectories(prefix.resolve("bin"));
+        Files.createSymbolicLink(prefix.resolve("bin/containerd-shim-jrunc-v2"), old.resolve("bin/containerd-shim-jrunc-v2"));
+
+        Sh.Result r = install(INSTALL, prefix, Map.of());
+        assertEquals(0, r.code(), r.describe());
+        assertEquals(Path.of("jrunc-" + version()), active(prefix), "the new layout: lib/jrunc is a link");
+        List<Path> previous;
+        try (Stream<Path> s = Files.list(prefix.resolve("lib"))) {
+            previous = s.filter(f -> f.getFileName().toString().startsWith("jrunc-previous.")).toList();
+        }
+        assertEquals(1, previous.size(), "the old directory is moved aside, not deleted: " + previous);
+        assertTrue(Files.isExecutable(previous.getFirst().resolve("bin/containerd-shim-jrunc-v2")),
+                "daemons started from the old directory keep their files");
+        assertEquals(prefix.resolve("lib/jrunc/bin/containerd-shim-jrunc-v2"),
+                Files.readSymbolicLink(prefix.resolve("bin/containerd-shim-jrunc-v2")));
+        assertWorks(prefix);
+    }
+
+    @Test
     void aBundledRuntimeThatDoesNotRunIsNamedAndThePreviousVersionStaysActive() throws Exception {
         Path prefix = tmp.resolve("prefix");
         assertEquals(0, install(INSTALL, prefix, Map.of()).code());
