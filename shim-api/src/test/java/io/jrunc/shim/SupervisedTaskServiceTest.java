@@ -23,9 +23,9 @@ import io.jrunc.proto.task.v2.StateRequest;
 import io.jrunc.proto.task.v2.StateResponse;
 import io.jrunc.proto.task.v2.WaitRequest;
 import io.jrunc.proto.task.v2.WaitResponse;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.task.TaskService;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +65,7 @@ class SupervisedTaskServiceTest {
         public DeleteResponse delete(DeleteRequest r) {
             calls.add("delete " + r.getId() + "/" + r.getExecId());
             if (failDelete) {
-                throw TtrpcException.unknown("runc delete failed");
+                throw ShimException.unknown("runc delete failed");
             }
             return DeleteResponse.newBuilder().setPid(42).setExitStatus(3).setExitedAt(EXITED).build();
         }
@@ -131,7 +131,7 @@ class SupervisedTaskServiceTest {
         tasks.delete(DeleteRequest.newBuilder().setId("c1").setExecId("e1").build());
         assertFalse(Files.exists(bundle.resolve(DeletedMarker.NAME)), "an exec's delete leaves the container");
         failDelete = true;
-        assertThrows(TtrpcException.class, () -> tasks.delete(DeleteRequest.newBuilder().setId("c1").build()));
+        assertThrows(ShimException.class, () -> tasks.delete(DeleteRequest.newBuilder().setId("c1").build()));
         assertFalse(Files.exists(bundle.resolve(DeletedMarker.NAME)), "the delete action must clean up");
         failDelete = false;
         tasks.delete(DeleteRequest.newBuilder().setId("c1").build());
@@ -149,8 +149,8 @@ class SupervisedTaskServiceTest {
     void aDaemonThatIsExitingRefusesCreate() throws Exception {
         tasks.shutdown(ShutdownRequest.getDefaultInstance());
         assertTrue(exit.isDone());
-        TtrpcException e = assertThrows(TtrpcException.class, () -> tasks.create(create("late")));
-        assertEquals(StatusCode.UNAVAILABLE, e.code());
+        ShimException e = assertThrows(ShimException.class, () -> tasks.create(create("late")));
+        assertEquals(ErrorKind.UNAVAILABLE, e.kind());
         assertEquals(List.of("shutdown"), calls, "the runtime never saw the Create");
     }
 
