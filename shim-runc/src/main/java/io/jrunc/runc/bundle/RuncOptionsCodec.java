@@ -8,7 +8,7 @@ import io.jrunc.proto.linux.runc.RuncOptions;
 import io.jrunc.proto.runc.v1.Options;
 import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.json.Json;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

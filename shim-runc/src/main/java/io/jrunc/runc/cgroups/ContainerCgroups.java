@@ -6,7 +6,7 @@ import io.jrunc.posix.PosixException;
 import io.jrunc.proto.events.TaskOOM;
 import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.event.EventPublisher;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

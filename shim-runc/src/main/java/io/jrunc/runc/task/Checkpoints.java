@@ -7,7 +7,7 @@ import io.jrunc.proto.task.v2.CheckpointTaskRequest;
 import io.jrunc.runc.process.CheckpointPlan;
 import io.jrunc.runc.runc.CriuOptions;
 import io.jrunc.shim.errors.ShimException;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.nio.file.Path;
 
 /** Turns a Checkpoint request into the runc checkpoint the Go shim would run. */

@@ -55,7 +55,7 @@ import io.jrunc.shim.event.EventPublisher;
 import io.jrunc.shim.json.Json;
 import io.jrunc.shim.json.JsonException;
 import io.jrunc.shim.task.TaskService;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import io.jrunc.proto.cgroups.v1.Metrics;
 import io.jrunc.runc.testsupport.Natives;
 import io.jrunc.shim.errors.ErrorKind;
 import io.jrunc.shim.errors.ShimException;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -13,7 +13,7 @@ import io.jrunc.proto.task.v2.ExecProcessRequest;
 import io.jrunc.proto.task.v2.StartRequest;
 import io.jrunc.proto.types.task.Status;
 import io.jrunc.shim.errors.ErrorKind;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
