@@ -1,7 +1,6 @@
 package io.jrunc.shim;
 
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ShimException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -80,7 +79,7 @@ final class DaemonExit implements ShimContext.DaemonLifecycle {
     void beginCreate() {
         synchronized (this) {
             if (exiting) {
-                throw new TtrpcException(StatusCode.UNAVAILABLE, "the shim daemon is exiting; start the task again");
+                throw ShimException.unavailable("the shim daemon is exiting; start the task again");
             }
             creating++;
             generation++;

@@ -26,10 +26,10 @@ import io.jrunc.proto.task.v2.StatsResponse;
 import io.jrunc.proto.task.v2.UpdateTaskRequest;
 import io.jrunc.proto.task.v2.WaitRequest;
 import io.jrunc.proto.task.v2.WaitResponse;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.host.CheckCommand;
 import io.jrunc.shim.host.HostRequirement;
 import io.jrunc.shim.task.TaskService;
-import io.jrunc.ttrpc.TtrpcException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ final class SupervisedTaskService implements TaskService {
     public CreateTaskResponse create(CreateTaskRequest request) throws Exception {
         if (missingOnHost.isPresent()) {
             // Refused up front, in containerd's terms, rather than failing half-way through a container.
-            throw TtrpcException.failedPrecondition(missingOnHost.get());
+            throw ShimException.failedPrecondition(missingOnHost.get());
         }
         exit.beginCreate();
         try {

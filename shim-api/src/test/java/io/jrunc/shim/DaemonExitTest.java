@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +38,8 @@ class DaemonExitTest {
         daemonExit.requestExit();
         assertEquals("shutdown requested", exit.getNow(null));
         assertEquals(List.of("retiring@open"), presence, "marked retiring before the exit is decided");
-        TtrpcException late = assertThrows(TtrpcException.class, daemonExit::beginCreate);
-        assertEquals(StatusCode.UNAVAILABLE, late.code());
+        ShimException late = assertThrows(ShimException.class, daemonExit::beginCreate);
+        assertEquals(ErrorKind.UNAVAILABLE, late.kind());
     }
 
     @Test

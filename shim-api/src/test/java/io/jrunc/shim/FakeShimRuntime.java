@@ -3,9 +3,8 @@ package io.jrunc.shim;
 import com.google.protobuf.Empty;
 import io.jrunc.proto.task.v2.ConnectResponse;
 import io.jrunc.proto.task.v2.DeleteResponse;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.task.TaskService;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 
@@ -50,7 +49,7 @@ class FakeShimRuntime implements ShimRuntime {
                     case "toString" -> "FakeTaskService";
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
-                    default -> throw new TtrpcException(StatusCode.UNIMPLEMENTED, method.getName() + " is fake");
+                    default -> throw ShimException.notImplemented(method.getName() + " is fake");
                 });
     }
 

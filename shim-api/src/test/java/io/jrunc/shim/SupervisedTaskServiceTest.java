@@ -23,9 +23,9 @@ import io.jrunc.proto.task.v2.StateRequest;
 import io.jrunc.proto.task.v2.StateResponse;
 import io.jrunc.proto.task.v2.WaitRequest;
 import io.jrunc.proto.task.v2.WaitResponse;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.task.TaskService;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +65,7 @@ class SupervisedTaskServiceTest {
         public DeleteResponse delete(DeleteRequest r) {
             calls.add("delete " + r.getId() + "/" + r.getExecId());
             if (failDelete) {
-                throw TtrpcException.unknown("runc delete failed");
+                throw ShimException.unknown("runc delete failed");
             }
             return DeleteResponse.newBuilder().setPid(42).setExitStatus(3).setExitedAt(EXITED).build();
         }
@@ -131,7 +131,7 @@ class SupervisedTaskServiceTest {
         tasks.delete(DeleteRequest.newBuilder().setId("c1").setExecId("e1").build());
         assertFalse(Files.exists(bundle.resolve(DeletedMarker.NAME)), "an exec's delete leaves the container");
         failDelete = true;
-        assertThrows(TtrpcException.class, () -> tasks.delete(DeleteRequest.newBuilder().setId("c1").build()));
+        assertThrows(ShimException.class, () -> tasks.delete(DeleteRequest.newBuilder().setId("c1").build()));
         assertFalse(Files.exists(bundle.resolve(DeletedMarker.NAME)), "the delete action must clean up");
         failDelete = false;
         tasks.delete(DeleteRequest.newBuilder().setId("c1").build());
@@ -142,8 +142,9 @@ class SupervisedTaskServiceTest {
     void aHostThatLacksARequirementRefusesCreateWithWhatIsMissing() {
         SupervisedTaskService onABadHost = new SupervisedTaskService(runtime, daemonExit, List.of(logs),
                 List.of(io.jrunc.shim.host.HostRequirement.missing("splice(2)", "EINVAL")));
-        TtrpcException e = assertThrows(TtrpcException.class, () -> onABadHost.create(create("c1")));
-        assertEquals(io.jrunc.ttrpc.StatusCode.FAILED_PRECONDITION, e.code());
+        io.jrunc.shim.errors.ShimException e = assertThrows(io.jrunc.shim.errors.ShimException.class,
+                () -> onABadHost.create(create("c1")));
+        assertEquals(io.jrunc.shim.errors.ErrorKind.FAILED_PRECONDITION, e.kind());
         assertTrue(e.getMessage().startsWith("this host lacks what jrunc needs: splice(2): EINVAL"), e.getMessage());
         assertEquals(List.of(), calls, "the runtime never saw the Create");
     }
@@ -159,8 +160,8 @@ class SupervisedTaskServiceTest {
     void aDaemonThatIsExitingRefusesCreate() throws Exception {
         tasks.shutdown(ShutdownRequest.getDefaultInstance());
         assertTrue(exit.isDone());
-        TtrpcException e = assertThrows(TtrpcException.class, () -> tasks.create(create("late")));
-        assertEquals(StatusCode.UNAVAILABLE, e.code());
+        ShimException e = assertThrows(ShimException.class, () -> tasks.create(create("late")));
+        assertEquals(ErrorKind.UNAVAILABLE, e.kind());
         assertEquals(List.of("shutdown"), calls, "the runtime never saw the Create");
     }
 

@@ -31,7 +31,8 @@ import io.jrunc.proto.task.v2.WaitResponse;
  * containerd's shim Task API (containerd.task.v2.Task), runtime-agnostic. Methods may block, except
  * {@link #state} and {@link #connect}: containerd and monitoring agents call them most, so they run on the
  * ttrpc event loop without a thread hand-off and must answer from memory. Methods fail by throwing
- * {@link io.jrunc.ttrpc.TtrpcException} with the code containerd expects.
+ * {@link io.jrunc.shim.errors.ShimException} of the kind containerd expects ({@link TaskServiceBinding}
+ * maps it to the wire status).
  * Methods a runtime does not support keep the default, which answers UNIMPLEMENTED.
  */
 public interface TaskService {

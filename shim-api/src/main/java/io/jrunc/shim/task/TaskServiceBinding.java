@@ -17,10 +17,20 @@ import io.jrunc.proto.task.v2.StateRequest;
 import io.jrunc.proto.task.v2.StatsRequest;
 import io.jrunc.proto.task.v2.UpdateTaskRequest;
 import io.jrunc.proto.task.v2.WaitRequest;
+import com.google.protobuf.Message;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.ttrpc.ServiceRegistry;
+import io.jrunc.ttrpc.StatusCode;
+import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.ttrpc.UnaryHandler;
 import java.util.List;
 
-/** Registers a {@link TaskService} under the names containerd calls it by. */
+/**
+ * Registers a {@link TaskService} under the names containerd calls it by. This is the one place where the
+ * service's {@link ShimException}s become ttrpc statuses; any other exception is left to the server, which
+ * answers UNKNOWN with its message.
+ */
 public final class TaskServiceBinding {
 
     /** v2 is what containerd 1.6/1.7 call; 2.x uses v3 (same messages) for shims that announce it. */
@@ -30,24 +40,58 @@ public final class TaskServiceBinding {
 
     public static ServiceRegistry.Builder bind(ServiceRegistry.Builder registry, TaskService tasks) {
         for (String service : SERVICE_NAMES) {
-            registry.nonBlocking(service, "State", StateRequest.parser(), (ctx, r) -> tasks.state(r))
-                    .nonBlocking(service, "Connect", ConnectRequest.parser(), (ctx, r) -> tasks.connect(r))
-                    .unary(service, "Create", CreateTaskRequest.parser(), (ctx, r) -> tasks.create(r))
-                    .unary(service, "Start", StartRequest.parser(), (ctx, r) -> tasks.start(r))
-                    .unary(service, "Delete", DeleteRequest.parser(), (ctx, r) -> tasks.delete(r))
-                    .unary(service, "Pids", PidsRequest.parser(), (ctx, r) -> tasks.pids(r))
-                    .unary(service, "Pause", PauseRequest.parser(), (ctx, r) -> tasks.pause(r))
-                    .unary(service, "Resume", ResumeRequest.parser(), (ctx, r) -> tasks.resume(r))
-                    .unary(service, "Checkpoint", CheckpointTaskRequest.parser(), (ctx, r) -> tasks.checkpoint(r))
-                    .unary(service, "Kill", KillRequest.parser(), (ctx, r) -> tasks.kill(r))
-                    .unary(service, "Exec", ExecProcessRequest.parser(), (ctx, r) -> tasks.exec(r))
-                    .unary(service, "ResizePty", ResizePtyRequest.parser(), (ctx, r) -> tasks.resizePty(r))
-                    .unary(service, "CloseIO", CloseIORequest.parser(), (ctx, r) -> tasks.closeIO(r))
-                    .unary(service, "Update", UpdateTaskRequest.parser(), (ctx, r) -> tasks.update(r))
-                    .unary(service, "Wait", WaitRequest.parser(), (ctx, r) -> tasks.waitFor(r))
-                    .unary(service, "Stats", StatsRequest.parser(), (ctx, r) -> tasks.stats(r))
-                    .unary(service, "Shutdown", ShutdownRequest.parser(), (ctx, r) -> tasks.shutdown(r));
+            registry.nonBlocking(service, "State", StateRequest.parser(), wire(tasks::state))
+                    .nonBlocking(service, "Connect", ConnectRequest.parser(), wire(tasks::connect))
+                    .unary(service, "Create", CreateTaskRequest.parser(), wire(tasks::create))
+                    .unary(service, "Start", StartRequest.parser(), wire(tasks::start))
+                    .unary(service, "Delete", DeleteRequest.parser(), wire(tasks::delete))
+                    .unary(service, "Pids", PidsRequest.parser(), wire(tasks::pids))
+                    .unary(service, "Pause", PauseRequest.parser(), wire(tasks::pause))
+                    .unary(service, "Resume", ResumeRequest.parser(), wire(tasks::resume))
+                    .unary(service, "Checkpoint", CheckpointTaskRequest.parser(), wire(tasks::checkpoint))
+                    .unary(service, "Kill", KillRequest.parser(), wire(tasks::kill))
+                    .unary(service, "Exec", ExecProcessRequest.parser(), wire(tasks::exec))
+                    .unary(service, "ResizePty", ResizePtyRequest.parser(), wire(tasks::resizePty))
+                    .unary(service, "CloseIO", CloseIORequest.parser(), wire(tasks::closeIO))
+                    .unary(service, "Update", UpdateTaskRequest.parser(), wire(tasks::update))
+                    .unary(service, "Wait", WaitRequest.parser(), wire(tasks::waitFor))
+                    .unary(service, "Stats", StatsRequest.parser(), wire(tasks::stats))
+                    .unary(service, "Shutdown", ShutdownRequest.parser(), wire(tasks::shutdown));
         }
         return registry;
+    }
+
+    /** The status containerd expects for each kind, as Go's errdefs maps them to gRPC codes. */
+    static StatusCode statusOf(ErrorKind kind) {
+        return switch (kind) {
+            case UNKNOWN -> StatusCode.UNKNOWN;
+            case INVALID_ARGUMENT -> StatusCode.INVALID_ARGUMENT;
+            case NOT_FOUND -> StatusCode.NOT_FOUND;
+            case ALREADY_EXISTS -> StatusCode.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> StatusCode.FAILED_PRECONDITION;
+            case UNAVAILABLE -> StatusCode.UNAVAILABLE;
+            case NOT_IMPLEMENTED -> StatusCode.UNIMPLEMENTED;
+        };
+    }
+
+    /** Same message; the domain error stays the cause, so its stack trace (and its own cause) is not lost. */
+    static TtrpcException toWire(ShimException e) {
+        return new TtrpcException(statusOf(e.kind()), e.getMessage(), e);
+    }
+
+    /** One Task method as a ttrpc handler. */
+    @FunctionalInterface
+    interface TaskMethod<Req extends Message, Resp extends Message> {
+        Resp call(Req request) throws Exception;
+    }
+
+    static <Req extends Message, Resp extends Message> UnaryHandler<Req, Resp> wire(TaskMethod<Req, Resp> method) {
+        return (ctx, request) -> {
+            try {
+                return method.call(request);
+            } catch (ShimException e) {
+                throw toWire(e);
+            }
+        };
     }
 }

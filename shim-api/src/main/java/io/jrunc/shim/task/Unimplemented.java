@@ -1,12 +1,11 @@
 package io.jrunc.shim.task;
 
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ShimException;
 
 final class Unimplemented {
     private Unimplemented() {}
 
-    static TtrpcException method(String name) {
-        return new TtrpcException(StatusCode.UNIMPLEMENTED, name + " is not implemented by this shim yet");
+    static ShimException method(String name) {
+        return ShimException.notImplemented(name + " is not implemented by this shim yet");
     }
 }

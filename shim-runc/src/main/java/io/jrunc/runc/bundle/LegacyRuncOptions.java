@@ -3,7 +3,7 @@ package io.jrunc.runc.bundle;
 import io.jrunc.proto.linux.runc.CreateOptions;
 import io.jrunc.proto.linux.runc.RuncOptions;
 import io.jrunc.proto.runc.v1.Options;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ShimException;
 
 /**
  * The older option types ({@code containerd.linux.runc}) as the {@link Options} the runc shim works with.
@@ -52,7 +52,7 @@ final class LegacyRuncOptions {
 
     private static void refuseRestoreFlag(String field, boolean set) {
         if (set) {
-            throw TtrpcException.failedPrecondition("runtime option " + CreateOptions.getDescriptor().getFullName()
+            throw ShimException.failedPrecondition("runtime option " + CreateOptions.getDescriptor().getFullName()
                     + "." + field + " is set for a restore, but this shim restores with the checkpoint's paths only "
                     + "(like containerd's runc shims): leave " + field + " unset");
         }

@@ -6,9 +6,9 @@ import com.google.protobuf.Descriptors.Descriptor;
 import io.jrunc.proto.linux.runc.CreateOptions;
 import io.jrunc.proto.linux.runc.RuncOptions;
 import io.jrunc.proto.runc.v1.Options;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.json.Json;
-import io.jrunc.ttrpc.TtrpcException;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,7 @@ public final class RuncOptionsCodec {
             return Options.getDefaultInstance();
         }
         Descriptor type = ACCEPTED.stream().filter(d -> TypeUrls.is(any, d)).findFirst()
-                .orElseThrow(() -> TtrpcException.invalidArgument("unsupported runtime options type '"
+                .orElseThrow(() -> ShimException.invalidArgument("unsupported runtime options type '"
                         + any.getTypeUrl() + "': this shim takes " + acceptedNames()));
         try {
             if (type == CreateOptions.getDescriptor()) {
@@ -47,7 +47,7 @@ public final class RuncOptionsCodec {
             }
             return Options.parseFrom(any.getValue());
         } catch (InvalidProtocolBufferException e) {
-            throw TtrpcException.invalidArgument("cannot decode runtime options " + type.getFullName() + ": "
+            throw ShimException.invalidArgument("cannot decode runtime options " + type.getFullName() + ": "
                     + e.getMessage());
         }
     }

@@ -4,7 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jrunc.proto.runtime.bootstrap.v1.BootstrapParams;
 import io.jrunc.proto.runtime.bootstrap.v1.Extension;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ShimException;
 
 /**
  * What containerd writes to {@code start}'s stdin, as far as the runc runtime cares: the shim cgroup. It is
@@ -29,7 +29,7 @@ public final class StartInput {
             }
         } catch (InvalidProtocolBufferException e) {
             // not an Any: perhaps BootstrapParams
-        } catch (TtrpcException e) {
+        } catch (ShimException e) {
             throw new IllegalArgumentException("start's stdin: " + e.getMessage());
         }
         try {
@@ -42,7 +42,7 @@ public final class StartInput {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("cannot decode start's stdin (" + input.length + " bytes) as "
                     + "runtime options (google.protobuf.Any) or BootstrapParams: " + e.getMessage());
-        } catch (TtrpcException e) {
+        } catch (ShimException e) {
             throw new IllegalArgumentException("start's stdin: " + e.getMessage());
         }
     }

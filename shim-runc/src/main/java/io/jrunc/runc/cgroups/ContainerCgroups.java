@@ -4,9 +4,9 @@ import com.google.protobuf.Any;
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import io.jrunc.proto.events.TaskOOM;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.event.EventPublisher;
-import io.jrunc.ttrpc.TtrpcException;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -86,7 +86,7 @@ public final class ContainerCgroups {
     /**
      * StatsResponse.stats: {@code io.containerd.cgroups.v1.Metrics} or {@code .v2.Metrics} with a bare type URL.
      *
-     * @throws TtrpcException NOT_FOUND when the container has no cgroup (not found at Create, or removed since),
+     * @throws ShimException NOT_FOUND when the container has no cgroup (not found at Create, or removed since),
      *     UNKNOWN when a cgroup file cannot be read
      */
     public Any stats(String containerId) {
@@ -103,12 +103,12 @@ public final class ContainerCgroups {
             if (!cgroup.exists()) {
                 throw cgroupDoesNotExist(); // removed while we read it
             }
-            throw TtrpcException.unknown("failed to read cgroup stats of " + containerId + ": " + e.getMessage());
+            throw ShimException.unknown("failed to read cgroup stats of " + containerId + ": " + e.getMessage());
         }
     }
 
-    private static TtrpcException cgroupDoesNotExist() {
-        return TtrpcException.notFound("cgroup does not exist: not found");
+    private static ShimException cgroupDoesNotExist() {
+        return ShimException.notFound("cgroup does not exist: not found");
     }
 
     /**

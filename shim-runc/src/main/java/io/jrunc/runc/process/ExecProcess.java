@@ -11,8 +11,7 @@ import io.jrunc.runc.io.ProcessIoFactory;
 import io.jrunc.runc.io.StdioSpec;
 import io.jrunc.runc.runc.ExecOptions;
 import io.jrunc.runc.runc.RuncException;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ShimException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,7 +146,7 @@ public final class ExecProcess implements ContainerProcess {
         try {
             opened = env.io().open(id, stdio);
         } catch (ProcessIoFactory.UnsupportedStdioException e) {
-            throw new TtrpcException(StatusCode.UNIMPLEMENTED, e.getMessage());
+            throw ShimException.notImplemented(e.getMessage());
         } catch (IoException e) {
             // The Go shim says "init" for execs too.
             throw TaskErrors.unknown("failed to create init process I/O: " + e.getMessage());
@@ -226,7 +225,7 @@ public final class ExecProcess implements ContainerProcess {
             throw TaskErrors.deletedProcess("kill");
         }
         if (pid == 0) {
-            throw TtrpcException.failedPrecondition("process not created: failed precondition");
+            throw ShimException.failedPrecondition("process not created: failed precondition");
         }
         if (exit.exitedAt().isPresent()) {
             throw TaskErrors.processAlreadyFinished();
@@ -235,7 +234,7 @@ public final class ExecProcess implements ContainerProcess {
             env.posix().kill(pid, signal);
         } catch (PosixException e) {
             if (e.errno() == Errno.ESRCH) {
-                throw TtrpcException.notFound("exec kill error: process already finished: not found");
+                throw ShimException.notFound("exec kill error: process already finished: not found");
             }
             throw TaskErrors.unknown("exec kill error: unknown error after kill: " + e.getMessage());
         }

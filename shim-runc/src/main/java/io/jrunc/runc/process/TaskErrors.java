@@ -1,7 +1,6 @@
 package io.jrunc.runc.process;
 
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ShimException;
 
 /**
  * The error replies of the Go runc shim, word for word. Go appends the errdefs class (": not found") to
@@ -10,28 +9,28 @@ import io.jrunc.ttrpc.TtrpcException;
 public final class TaskErrors {
     private TaskErrors() {}
 
-    public static TtrpcException containerNotCreated() {
-        return TtrpcException.notFound("container not created: not found");
+    public static ShimException containerNotCreated() {
+        return ShimException.notFound("container not created: not found");
     }
 
-    public static TtrpcException processDoesNotExist(String execId) {
-        return TtrpcException.notFound("process does not exist " + execId + ": not found");
+    public static ShimException processDoesNotExist(String execId) {
+        return ShimException.notFound("process does not exist " + execId + ": not found");
     }
 
-    public static TtrpcException processAlreadyFinished() {
-        return TtrpcException.notFound("process already finished: not found");
+    public static ShimException processAlreadyFinished() {
+        return ShimException.notFound("process already finished: not found");
     }
 
-    public static TtrpcException noSuchContainer() {
-        return TtrpcException.notFound("no such container: not found");
+    public static ShimException noSuchContainer() {
+        return ShimException.notFound("no such container: not found");
     }
 
-    public static TtrpcException deletedProcess(String action) {
-        return TtrpcException.notFound("cannot " + action + " a deleted process: not found");
+    public static ShimException deletedProcess(String action) {
+        return ShimException.notFound("cannot " + action + " a deleted process: not found");
     }
 
     /** A wrong state transition or a runc failure: Go sends these unclassified, which gRPC maps to Unknown. */
-    public static TtrpcException unknown(String message) {
-        return new TtrpcException(StatusCode.UNKNOWN, message);
+    public static ShimException unknown(String message) {
+        return ShimException.unknown(message);
     }
 }

@@ -6,8 +6,8 @@ import io.jrunc.proto.runc.v1.CheckpointOptions;
 import io.jrunc.proto.task.v2.CheckpointTaskRequest;
 import io.jrunc.runc.process.CheckpointPlan;
 import io.jrunc.runc.runc.CriuOptions;
-import io.jrunc.ttrpc.TtrpcException;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.errors.ShimException;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.nio.file.Path;
 
 /** Turns a Checkpoint request into the runc checkpoint the Go shim would run. */
@@ -41,7 +41,7 @@ final class Checkpoints {
             }
             return TypeUrls.unpack(request.getOptions(), CheckpointOptions.getDefaultInstance());
         } catch (InvalidProtocolBufferException e) {
-            throw TtrpcException.invalidArgument("CheckpointTaskRequest.options must hold "
+            throw ShimException.invalidArgument("CheckpointTaskRequest.options must hold "
                     + CheckpointOptions.getDescriptor().getFullName() + " or " + LEGACY.getFullName() + ": "
                     + e.getMessage());
         }

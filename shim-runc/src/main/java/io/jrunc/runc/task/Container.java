@@ -68,7 +68,7 @@ public final class Container {
     /**
      * The init for an empty exec id, else that exec process.
      *
-     * @throws io.jrunc.ttrpc.TtrpcException NOT_FOUND "process does not exist" for an unknown exec id
+     * @throws io.jrunc.shim.errors.ShimException NOT_FOUND "process does not exist" for an unknown exec id
      */
     public ContainerProcess process(String execId) {
         return execId.isEmpty() ? init : execs.get(execId);

@@ -21,8 +21,7 @@ import io.jrunc.runc.runc.CriuOptions;
 import io.jrunc.runc.runc.Runc;
 import io.jrunc.runc.runc.RuncConfig;
 import io.jrunc.runc.runc.RuncException;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ShimException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -117,7 +116,7 @@ final class ContainerFactory {
      */
     private void requireSystemdIfAsked(Options options) {
         if (options.getSystemdCgroup() && !Files.isDirectory(systemdRuntimeDir)) {
-            throw TtrpcException.failedPrecondition("runc option SystemdCgroup is set but systemd is not running on "
+            throw ShimException.failedPrecondition("runc option SystemdCgroup is set but systemd is not running on "
                     + "this host (" + systemdRuntimeDir + " does not exist): set SystemdCgroup = false in the runtime "
                     + "options, or run containerd on a host booted with systemd");
         }
@@ -142,14 +141,14 @@ final class ContainerFactory {
 
     private static Path validate(CreateTaskRequest request) {
         if (request.getId().isEmpty()) {
-            throw TtrpcException.invalidArgument("CreateTaskRequest.id must name the container");
+            throw ShimException.invalidArgument("CreateTaskRequest.id must name the container");
         }
         if (request.getBundle().isEmpty()) {
-            throw TtrpcException.invalidArgument("CreateTaskRequest.bundle must be the bundle directory");
+            throw ShimException.invalidArgument("CreateTaskRequest.bundle must be the bundle directory");
         }
         Path bundle = Path.of(request.getBundle());
         if (!bundle.isAbsolute() || !Files.isDirectory(bundle)) {
-            throw TtrpcException.invalidArgument("bundle " + bundle + " is not an absolute path of a directory");
+            throw ShimException.invalidArgument("bundle " + bundle + " is not an absolute path of a directory");
         }
         return bundle;
     }
@@ -179,7 +178,7 @@ final class ContainerFactory {
         try {
             return stdioFactory.open(id, stdio, options.getIoUid(), options.getIoGid());
         } catch (ProcessIoFactory.UnsupportedStdioException e) {
-            throw new TtrpcException(StatusCode.UNIMPLEMENTED, e.getMessage());
+            throw ShimException.notImplemented(e.getMessage());
         } catch (IoException e) {
             throw TaskErrors.unknown("failed to create init process I/O: " + e.getMessage());
         }

@@ -3,7 +3,7 @@ package io.jrunc.runc.task;
 import io.jrunc.posix.ProcessExit;
 import io.jrunc.runc.process.ExecProcess;
 import io.jrunc.runc.process.TaskErrors;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ShimException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,7 +58,7 @@ final class ContainerRegistry {
     /** Reserves {@code id} and starts remembering unclaimed exits for it. */
     synchronized EarlyExits beginCreate(String id) {
         if (byId.containsKey(id) || creating.contains(id)) {
-            throw TtrpcException.alreadyExists("container " + id + ": already exists");
+            throw ShimException.alreadyExists("container " + id + ": already exists");
         }
         creating.add(id);
         EarlyExits early = new EarlyExits(id);

@@ -14,8 +14,8 @@ import io.jrunc.runc.process.ExecProcess;
 import io.jrunc.runc.process.ExecSpecs;
 import io.jrunc.runc.process.ExecStart;
 import io.jrunc.runc.process.ExitState;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.event.EventPublisher;
-import io.jrunc.ttrpc.TtrpcException;
 import java.util.Optional;
 
 /**
@@ -38,10 +38,10 @@ final class ExecOperations {
         String execId = request.getExecId();
         validateExecId(execId);
         if (!request.hasSpec()) {
-            throw TtrpcException.invalidArgument("ExecProcessRequest.spec must hold the OCI process (JSON) to run");
+            throw ShimException.invalidArgument("ExecProcessRequest.spec must hold the OCI process (JSON) to run");
         }
         if (!container.execs().reserve(execId)) {
-            throw TtrpcException.alreadyExists("id " + execId + ": already exists");
+            throw ShimException.alreadyExists("id " + execId + ": already exists");
         }
         try {
             container.init().checkCanExec();
@@ -49,7 +49,7 @@ final class ExecOperations {
             try {
                 spec = ExecSpecs.withTerminal(request.getSpec().getValue().toByteArray(), request.getTerminal());
             } catch (IllegalArgumentException e) {
-                throw TtrpcException.invalidArgument("ExecProcessRequest.spec is not the JSON of an OCI process: "
+                throw ShimException.invalidArgument("ExecProcessRequest.spec is not the JSON of an OCI process: "
                         + e.getMessage());
             }
             StdioSpec stdio = new StdioSpec(request.getStdin(), request.getStdout(), request.getStderr(),
@@ -70,10 +70,10 @@ final class ExecOperations {
     /** exec ids name pid files in the bundle, so they must not reach outside it. */
     private static void validateExecId(String execId) {
         if (execId.isEmpty()) {
-            throw TtrpcException.invalidArgument("ExecProcessRequest.exec_id must name the new process");
+            throw ShimException.invalidArgument("ExecProcessRequest.exec_id must name the new process");
         }
         if (execId.contains("/") || execId.equals(".") || execId.equals("..") || execId.indexOf('\0') >= 0) {
-            throw TtrpcException.invalidArgument("exec id " + execId + " must not contain '/' or be '.' or '..'");
+            throw ShimException.invalidArgument("exec id " + execId + " must not contain '/' or be '.' or '..'");
         }
     }
 
@@ -86,7 +86,7 @@ final class ExecOperations {
                 @Override
                 public void admit() {
                     if (!container.exitOrdering().beginExecStart(exec)) {
-                        throw TtrpcException.failedPrecondition("container " + container.id()
+                        throw ShimException.failedPrecondition("container " + container.id()
                                 + " init process is not running: failed precondition");
                     }
                 }

@@ -32,7 +32,7 @@ final class ExecTable {
         byId.put(exec.id(), exec);
     }
 
-    /** @throws io.jrunc.ttrpc.TtrpcException NOT_FOUND "process does not exist <id>" */
+    /** @throws io.jrunc.shim.errors.ShimException NOT_FOUND "process does not exist <id>" */
     synchronized ExecProcess get(String id) {
         ExecProcess exec = byId.get(id);
         if (exec == null) {

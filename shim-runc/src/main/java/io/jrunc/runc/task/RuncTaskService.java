@@ -50,12 +50,12 @@ import io.jrunc.runc.process.TaskErrors;
 import io.jrunc.runc.runc.CommandRunner;
 import io.jrunc.runc.runc.RuncException;
 import io.jrunc.shim.ShimContext;
+import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.event.EventPublisher;
 import io.jrunc.shim.json.Json;
 import io.jrunc.shim.json.JsonException;
 import io.jrunc.shim.task.TaskService;
-import io.jrunc.ttrpc.TtrpcException;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -244,13 +244,13 @@ public final class RuncTaskService implements TaskService {
     public Empty update(UpdateTaskRequest request) throws Exception {
         Container container = containers.get(request.getId());
         if (!request.hasResources()) {
-            throw TtrpcException.invalidArgument("UpdateTaskRequest.resources must hold the OCI LinuxResources JSON");
+            throw ShimException.invalidArgument("UpdateTaskRequest.resources must hold the OCI LinuxResources JSON");
         }
         byte[] resources = request.getResources().getValue().toByteArray();
         try {
             Json.parseObject(new String(resources, StandardCharsets.UTF_8));
         } catch (JsonException e) {
-            throw TtrpcException.invalidArgument("UpdateTaskRequest.resources is not the JSON object of OCI "
+            throw ShimException.invalidArgument("UpdateTaskRequest.resources is not the JSON object of OCI "
                     + "LinuxResources: " + e.getMessage());
         }
         container.init().update(resources);
@@ -333,7 +333,7 @@ public final class RuncTaskService implements TaskService {
         long width = Integer.toUnsignedLong(request.getWidth());
         long height = Integer.toUnsignedLong(request.getHeight());
         if (width > 0xffff || height > 0xffff) {
-            throw TtrpcException.invalidArgument("ResizePtyRequest width and height must be 0-65535, got "
+            throw ShimException.invalidArgument("ResizePtyRequest width and height must be 0-65535, got "
                     + width + "x" + height);
         }
         var io = process.io();

@@ -8,8 +8,8 @@ import com.google.protobuf.Message;
 import io.jrunc.proto.linux.runc.CreateOptions;
 import io.jrunc.proto.linux.runc.RuncOptions;
 import io.jrunc.proto.runc.v1.Options;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import java.util.HexFormat;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,9 +91,9 @@ class LegacyRuncOptionsTest {
             case "empty_namespaces" -> b.addEmptyNamespaces("network");
             default -> b.setCgroupsMode("full");
         }
-        TtrpcException e = assertThrows(TtrpcException.class,
+        ShimException e = assertThrows(ShimException.class,
                 () -> RuncOptionsCodec.fromAny(any("containerd.linux.runc.CreateOptions", b.build()), true));
-        assertEquals(StatusCode.FAILED_PRECONDITION, e.code());
+        assertEquals(ErrorKind.FAILED_PRECONDITION, e.kind());
         assertTrue(e.getMessage().contains("containerd.linux.runc.CreateOptions." + field + " is set for a restore"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("leave " + field + " unset"), e.getMessage());
@@ -109,8 +109,8 @@ class LegacyRuncOptionsTest {
     void undecodableLegacyBytesAreInvalidArgument() {
         Any any = Any.newBuilder().setTypeUrl("containerd.linux.runc.CreateOptions")
                 .setValue(ByteString.copyFrom(new byte[] {(byte) 0xff})).build();
-        TtrpcException e = assertThrows(TtrpcException.class, () -> RuncOptionsCodec.fromAny(any));
-        assertEquals(StatusCode.INVALID_ARGUMENT, e.code());
+        ShimException e = assertThrows(ShimException.class, () -> RuncOptionsCodec.fromAny(any));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().startsWith("cannot decode runtime options containerd.linux.runc.CreateOptions"), e.getMessage());
     }
 }

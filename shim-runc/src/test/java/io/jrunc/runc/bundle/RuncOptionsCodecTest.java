@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.jrunc.proto.runc.v1.Options;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import org.junit.jupiter.api.Test;
 
 class RuncOptionsCodecTest {
@@ -35,8 +35,8 @@ class RuncOptionsCodecTest {
     @Test
     void otherTypeIsInvalidArgument() {
         Any any = Any.newBuilder().setTypeUrl("runtimeoptions.v1.Options").build();
-        TtrpcException e = assertThrows(TtrpcException.class, () -> RuncOptionsCodec.fromAny(any));
-        assertEquals(StatusCode.INVALID_ARGUMENT, e.code());
+        ShimException e = assertThrows(ShimException.class, () -> RuncOptionsCodec.fromAny(any));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
         assertEquals("unsupported runtime options type 'runtimeoptions.v1.Options': this shim takes "
                 + "containerd.runc.v1.Options, containerd.linux.runc.CreateOptions, containerd.linux.runc.RuncOptions",
                 e.getMessage());
@@ -46,8 +46,8 @@ class RuncOptionsCodecTest {
     void undecodableBytesAreInvalidArgument() {
         Any any = Any.newBuilder().setTypeUrl("containerd.runc.v1.Options")
                 .setValue(ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff})).build();
-        assertEquals(StatusCode.INVALID_ARGUMENT,
-                assertThrows(TtrpcException.class, () -> RuncOptionsCodec.fromAny(any)).code());
+        assertEquals(ErrorKind.INVALID_ARGUMENT,
+                assertThrows(ShimException.class, () -> RuncOptionsCodec.fromAny(any)).kind());
     }
 
     @Test

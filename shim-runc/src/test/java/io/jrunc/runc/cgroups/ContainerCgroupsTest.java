@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.google.protobuf.Any;
 import io.jrunc.proto.cgroups.v1.Metrics;
 import io.jrunc.runc.testsupport.Natives;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +28,8 @@ class ContainerCgroupsTest {
     }
 
     private static void assertCgroupDoesNotExist(ContainerCgroups cgroups, String id) {
-        TtrpcException e = assertThrows(TtrpcException.class, () -> cgroups.stats(id));
-        assertEquals(StatusCode.NOT_FOUND, e.code());
+        ShimException e = assertThrows(ShimException.class, () -> cgroups.stats(id));
+        assertEquals(ErrorKind.NOT_FOUND, e.kind());
         assertEquals("cgroup does not exist: not found", e.getMessage());
     }
 

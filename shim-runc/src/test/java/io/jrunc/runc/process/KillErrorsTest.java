@@ -2,8 +2,8 @@ package io.jrunc.runc.process;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import org.junit.jupiter.api.Test;
 
 class KillErrorsTest {
@@ -13,19 +13,19 @@ class KillErrorsTest {
                 "runc did not terminate successfully: exit status 1: container not running",
                 "os: process already finished",
                 "kill: No such process"}) {
-            TtrpcException e = KillErrors.translate(runc);
-            assertEquals(StatusCode.NOT_FOUND, e.code(), runc);
+            ShimException e = KillErrors.translate(runc);
+            assertEquals(ErrorKind.NOT_FOUND, e.kind(), runc);
             assertEquals("process already finished: not found", e.getMessage());
         }
-        TtrpcException missing = KillErrors.translate("runc did not terminate successfully: exit status 1: container does not exist");
-        assertEquals(StatusCode.NOT_FOUND, missing.code());
+        ShimException missing = KillErrors.translate("runc did not terminate successfully: exit status 1: container does not exist");
+        assertEquals(ErrorKind.NOT_FOUND, missing.kind());
         assertEquals("no such container: not found", missing.getMessage());
     }
 
     @Test
     void otherFailuresAreUnknown() {
-        TtrpcException e = KillErrors.translate("runc did not terminate successfully: exit status 1: permission denied");
-        assertEquals(StatusCode.UNKNOWN, e.code());
+        ShimException e = KillErrors.translate("runc did not terminate successfully: exit status 1: permission denied");
+        assertEquals(ErrorKind.UNKNOWN, e.kind());
         assertEquals("unknown error after kill: runc did not terminate successfully: exit status 1: permission denied",
                 e.getMessage());
     }

@@ -12,8 +12,8 @@ import io.jrunc.proto.task.v2.DeleteRequest;
 import io.jrunc.proto.task.v2.ExecProcessRequest;
 import io.jrunc.proto.task.v2.StartRequest;
 import io.jrunc.proto.types.task.Status;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TypeUrls;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.typeurl.TypeUrls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +29,7 @@ class CheckpointRestoreTest extends FakeRuncServiceTestBase {
     @Test
     void checkpointPassesTheOptionsAndLeavesTheContainerRunning() throws Exception {
         create("c1", "exec sleep 100");
-        assertStatus(StatusCode.UNKNOWN, "cannot checkpoint a task in created state",
+        assertStatus(ErrorKind.UNKNOWN, "cannot checkpoint a task in created state",
                 () -> service.checkpoint(checkpoint("c1", "/img", CheckpointOptions.getDefaultInstance()).build()));
         service.start(StartRequest.newBuilder().setId("c1").build());
 
@@ -52,7 +52,7 @@ class CheckpointRestoreTest extends FakeRuncServiceTestBase {
         service.checkpoint(checkpoint("c1", "/img3", CheckpointOptions.newBuilder().setWorkPath(clientWork.toString()).build()).build());
         assertTrue(Files.exists(clientWork.resolve("dump.log")));
 
-        assertStatus(StatusCode.INVALID_ARGUMENT, "CheckpointTaskRequest.options must hold containerd.runc.v1.CheckpointOptions or containerd.linux.runc.CheckpointOptions: "
+        assertStatus(ErrorKind.INVALID_ARGUMENT, "CheckpointTaskRequest.options must hold containerd.runc.v1.CheckpointOptions or containerd.linux.runc.CheckpointOptions: "
                         + "expected an Any holding containerd.runc.v1.CheckpointOptions, got type URL 'containerd.runc.v1.Options'",
                 () -> service.checkpoint(CheckpointTaskRequest.newBuilder().setId("c1").setPath("/img")
                         .setOptions(Any.newBuilder().setTypeUrl("containerd.runc.v1.Options").setValue(ByteString.EMPTY)).build()));
@@ -63,7 +63,7 @@ class CheckpointRestoreTest extends FakeRuncServiceTestBase {
         run("c1", "exec sleep 100");
         runc.failCheckpoints();
         Path bundle = dir.resolve("bundles/c1");
-        assertStatus(StatusCode.UNKNOWN, runc.binary() + " did not terminate successfully: exit status 1: criu failed: "
+        assertStatus(ErrorKind.UNKNOWN, runc.binary() + " did not terminate successfully: exit status 1: criu failed: "
                         + "type NOTIFY errno 0 path= " + bundle.resolve("criu-dump.log"),
                 () -> service.checkpoint(checkpoint("c1", "/img", CheckpointOptions.getDefaultInstance()).build()));
         assertEquals("criu dump log\n", Files.readString(bundle.resolve("criu-dump.log")));
@@ -77,7 +77,7 @@ class CheckpointRestoreTest extends FakeRuncServiceTestBase {
         service.checkpoint(checkpoint("c1", "/img", CheckpointOptions.newBuilder().setExit(true).build()).build());
         assertFalse(runc.subcommands().getLast().contains("--leave-running"), runc.subcommands().getLast());
         assertEquals(137, waitFor("c1", "").getExitStatus());
-        assertStatus(StatusCode.UNKNOWN, "cannot checkpoint a stopped container",
+        assertStatus(ErrorKind.UNKNOWN, "cannot checkpoint a stopped container",
                 () -> service.checkpoint(checkpoint("c1", "/img", CheckpointOptions.getDefaultInstance()).build()));
         // runc deleted the container after the checkpoint: Delete still works.
         service.delete(DeleteRequest.newBuilder().setId("c1").build());
@@ -93,7 +93,7 @@ class CheckpointRestoreTest extends FakeRuncServiceTestBase {
         assertEquals(List.of(), runc.invocations(), "runc create is not run");
         assertEquals(Status.CREATED, state("c1", "").getStatus());
         assertEquals("/ckpt", ((TaskCreate) events.all().getFirst().payload()).getCheckpoint());
-        assertStatus(StatusCode.UNKNOWN, "cannot exec in a created state",
+        assertStatus(ErrorKind.UNKNOWN, "cannot exec in a created state",
                 () -> service.exec(ExecProcessRequest.newBuilder().setId("c1").setExecId("e1")
                         .setSpec(Any.newBuilder().setValue(ByteString.copyFromUtf8("{}"))).build()));
 
@@ -116,7 +116,7 @@ class CheckpointRestoreTest extends FakeRuncServiceTestBase {
         runc.command("c1", "true");
         service.create(createRequest("c1", o -> o.setCriuWorkPath("/var/criu")).setCheckpoint("/ckpt").build());
         runc.failNext("restore", "criu failed: type RESTORE errno 0");
-        assertStatus(StatusCode.UNKNOWN, "OCI runtime restore failed: criu failed: type RESTORE errno 0",
+        assertStatus(ErrorKind.UNKNOWN, "OCI runtime restore failed: criu failed: type RESTORE errno 0",
                 () -> service.start(StartRequest.newBuilder().setId("c1").build()));
         assertTrue(runc.subcommands().getFirst().startsWith("restore --image-path /ckpt --work-path /var/criu --detach "),
                 runc.subcommands().getFirst());

@@ -7,8 +7,8 @@ import com.google.protobuf.Message;
 import io.jrunc.proto.task.v2.CheckpointTaskRequest;
 import io.jrunc.runc.process.CheckpointPlan;
 import io.jrunc.runc.runc.CriuOptions;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,9 +43,9 @@ class CheckpointsTest {
 
     @Test
     void otherTypesAreInvalidArgument() {
-        TtrpcException e = assertThrows(TtrpcException.class, () -> plan("containerd.runc.v1.Options",
+        ShimException e = assertThrows(ShimException.class, () -> plan("containerd.runc.v1.Options",
                 io.jrunc.proto.runc.v1.Options.getDefaultInstance()));
-        assertEquals(StatusCode.INVALID_ARGUMENT, e.code());
+        assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains("containerd.linux.runc.CheckpointOptions"), e.getMessage());
     }
 }

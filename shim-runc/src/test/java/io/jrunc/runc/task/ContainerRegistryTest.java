@@ -7,8 +7,8 @@ import io.jrunc.runc.io.NullIo;
 import io.jrunc.runc.io.StdioSpec;
 import io.jrunc.runc.process.ExecProcess;
 import io.jrunc.runc.process.InitProcess;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -53,15 +53,15 @@ class ContainerRegistryTest {
     void idsAreUniqueAndRemovalFreesThem() {
         Container c = container("c1", 10);
         ContainerRegistry.EarlyExits early = registry.beginCreate("c1");
-        TtrpcException dup = assertThrows(TtrpcException.class, () -> registry.beginCreate("c1"));
-        assertEquals(StatusCode.ALREADY_EXISTS, dup.code());
+        ShimException dup = assertThrows(ShimException.class, () -> registry.beginCreate("c1"));
+        assertEquals(ErrorKind.ALREADY_EXISTS, dup.kind());
         assertFalse(registry.isEmpty(), "a create in flight keeps the daemon alive");
         registry.register(c, early);
         assertSame(c, registry.get("c1"));
         registry.remove(c);
         assertTrue(registry.isEmpty());
-        TtrpcException missing = assertThrows(TtrpcException.class, () -> registry.get("c1"));
-        assertEquals(StatusCode.NOT_FOUND, missing.code());
+        ShimException missing = assertThrows(ShimException.class, () -> registry.get("c1"));
+        assertEquals(ErrorKind.NOT_FOUND, missing.kind());
         assertEquals("container not created: not found", missing.getMessage());
     }
 

@@ -22,8 +22,8 @@ import io.jrunc.proto.types.task.ProcessInfo;
 import io.jrunc.proto.types.task.Status;
 import io.jrunc.runc.testsupport.FakeRunc;
 import io.jrunc.runc.testsupport.RecordingEvents;
+import io.jrunc.shim.errors.ErrorKind;
 import io.jrunc.shim.json.Json;
-import io.jrunc.ttrpc.StatusCode;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,8 +120,8 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
         assertEquals(stopped.getExitedAt(), deleted.getExitedAt());
         assertFalse(Files.exists(bundle.resolve("e1.pid")));
         assertEquals(5, events.topics().size(), "deleting an exec publishes nothing");
-        assertStatus(StatusCode.NOT_FOUND, "process does not exist e1: not found", () -> state("c1", "e1"));
-        assertStatus(StatusCode.NOT_FOUND, "process does not exist e1: not found",
+        assertStatus(ErrorKind.NOT_FOUND, "process does not exist e1: not found", () -> state("c1", "e1"));
+        assertStatus(ErrorKind.NOT_FOUND, "process does not exist e1: not found",
                 () -> service.delete(DeleteRequest.newBuilder().setId("c1").setExecId("e1").build()));
         // The id is free again.
         service.exec(execRequest("c1", "e1").build());
@@ -131,28 +131,28 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
     void execRequestsAreCheckedAsTheGoShimDoes() throws Exception {
         create("c1", "exec sleep 100");
         service.exec(execRequest("c1", "e1").build()); // a created init takes execs
-        assertStatus(StatusCode.ALREADY_EXISTS, "id e1: already exists", () -> service.exec(execRequest("c1", "e1").build()));
-        assertStatus(StatusCode.NOT_FOUND, "container not created: not found",
+        assertStatus(ErrorKind.ALREADY_EXISTS, "id e1: already exists", () -> service.exec(execRequest("c1", "e1").build()));
+        assertStatus(ErrorKind.NOT_FOUND, "container not created: not found",
                 () -> service.exec(execRequest("nope", "e1").build()));
-        assertStatus(StatusCode.INVALID_ARGUMENT, "ExecProcessRequest.spec must hold the OCI process (JSON) to run",
+        assertStatus(ErrorKind.INVALID_ARGUMENT, "ExecProcessRequest.spec must hold the OCI process (JSON) to run",
                 () -> service.exec(execRequest("c1", "e2").clearSpec().build()));
-        assertCode(StatusCode.INVALID_ARGUMENT, () -> service.exec(execRequest("c1", "e2")
+        assertCode(ErrorKind.INVALID_ARGUMENT, () -> service.exec(execRequest("c1", "e2")
                 .setSpec(Any.newBuilder().setTypeUrl(PROCESS_TYPE).setValue(ByteString.copyFromUtf8("[1,2]"))).build()));
-        assertCode(StatusCode.INVALID_ARGUMENT, () -> service.exec(execRequest("c1", "../escape").build()));
-        assertCode(StatusCode.INVALID_ARGUMENT, () -> service.exec(execRequest("c1", "").build()));
+        assertCode(ErrorKind.INVALID_ARGUMENT, () -> service.exec(execRequest("c1", "../escape").build()));
+        assertCode(ErrorKind.INVALID_ARGUMENT, () -> service.exec(execRequest("c1", "").build()));
         // Refused requests leave their id free.
         service.exec(execRequest("c1", "e2").build());
 
         service.start(StartRequest.newBuilder().setId("c1").build());
         service.pause(PauseRequest.newBuilder().setId("c1").build());
-        assertStatus(StatusCode.UNKNOWN, "cannot exec in a paused state", () -> service.exec(execRequest("c1", "e3").build()));
+        assertStatus(ErrorKind.UNKNOWN, "cannot exec in a paused state", () -> service.exec(execRequest("c1", "e3").build()));
         assertEquals(Status.PAUSED, state("c1", "e1").getStatus(), "an exec of a paused container reports paused");
         service.resume(ResumeRequest.newBuilder().setId("c1").build());
         assertEquals(Status.CREATED, state("c1", "e1").getStatus());
 
         kill("c1", "", 9);
         waitFor("c1", "");
-        assertStatus(StatusCode.UNKNOWN, "cannot exec in a stopped state", () -> service.exec(execRequest("c1", "e3").build()));
+        assertStatus(ErrorKind.UNKNOWN, "cannot exec in a stopped state", () -> service.exec(execRequest("c1", "e3").build()));
         assertEquals(List.of("/tasks/create", "/tasks/exec-added", "/tasks/exec-added", "/tasks/start", "/tasks/paused",
                 "/tasks/resumed", "/tasks/exit"), events.topics());
     }
@@ -162,19 +162,19 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
         run("c1", "exec sleep 100");
         runc.execCommand("e1", "exec sleep 100");
         service.exec(execRequest("c1", "e1").build());
-        assertStatus(StatusCode.FAILED_PRECONDITION, "process not created: failed precondition", () -> kill("c1", "e1", 9));
+        assertStatus(ErrorKind.FAILED_PRECONDITION, "process not created: failed precondition", () -> kill("c1", "e1", 9));
         int pid = startExec("c1", "e1");
-        assertStatus(StatusCode.UNKNOWN, "cannot start a running process", () -> startExec("c1", "e1"));
-        assertStatus(StatusCode.UNKNOWN, "cannot delete a running process",
+        assertStatus(ErrorKind.UNKNOWN, "cannot start a running process", () -> startExec("c1", "e1"));
+        assertStatus(ErrorKind.UNKNOWN, "cannot delete a running process",
                 () -> service.delete(DeleteRequest.newBuilder().setId("c1").setExecId("e1").build()));
 
         kill("c1", "e1", 15);
         assertEquals(143, waitFor("c1", "e1").getExitStatus());
-        assertStatus(StatusCode.NOT_FOUND, "process already finished: not found", () -> kill("c1", "e1", 9));
-        assertStatus(StatusCode.UNKNOWN, "cannot start a stopped process", () -> startExec("c1", "e1"));
+        assertStatus(ErrorKind.NOT_FOUND, "process already finished: not found", () -> kill("c1", "e1", 9));
+        assertStatus(ErrorKind.UNKNOWN, "cannot start a stopped process", () -> startExec("c1", "e1"));
         assertEquals(pid, ((TaskExit) events.await("/tasks/exit", EVENT_WAIT).payload()).getPid());
         assertEquals(Status.RUNNING, state("c1", "").getStatus());
-        assertStatus(StatusCode.NOT_FOUND, "process does not exist e9: not found", () -> kill("c1", "e9", 9));
+        assertStatus(ErrorKind.NOT_FOUND, "process does not exist e9: not found", () -> kill("c1", "e9", 9));
     }
 
     @Test
@@ -196,7 +196,7 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
         run("c1", "exec sleep 100");
         service.exec(execRequest("c1", "e1").build());
         runc.failNext("exec", "exec failed: no such file");
-        assertStatus(StatusCode.UNKNOWN, "OCI runtime exec failed: exec failed: no such file", () -> startExec("c1", "e1"));
+        assertStatus(ErrorKind.UNKNOWN, "OCI runtime exec failed: exec failed: no such file", () -> startExec("c1", "e1"));
         assertEquals(0, waitFor("c1", "e1").getExitStatus(), "Wait returns at once, as in Go");
         assertEquals(Status.CREATED, state("c1", "e1").getStatus());
         runc.clearFailure("exec");
@@ -213,7 +213,7 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
         FakeRunc.mkfifo(stdout);
         service.exec(execRequest("c1", "e1").setStdout(stdout.toString()).build());
         runc.failNext("exec", "exec failed: no such file");
-        assertStatus(StatusCode.UNKNOWN, "OCI runtime exec failed: exec failed: no such file", () -> startExec("c1", "e1"));
+        assertStatus(ErrorKind.UNKNOWN, "OCI runtime exec failed: exec failed: no such file", () -> startExec("c1", "e1"));
         runc.clearFailure("exec");
         long begin = System.nanoTime();
         service.delete(DeleteRequest.newBuilder().setId("c1").setExecId("e1").build());
@@ -231,12 +231,12 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
         service.exec(execRequest("c1", "e2").build());
         startExec("c1", "e1");
         // A refused second Start must not make e1 count as finished.
-        assertStatus(StatusCode.UNKNOWN, "cannot start a running process", () -> startExec("c1", "e1"));
+        assertStatus(ErrorKind.UNKNOWN, "cannot start a running process", () -> startExec("c1", "e1"));
 
         kill("c1", "", 9);
         awaitReaped(initPid);
         // The init is gone, but its exit waits for e1's.
-        assertStatus(StatusCode.FAILED_PRECONDITION, "container c1 init process is not running: failed precondition",
+        assertStatus(ErrorKind.FAILED_PRECONDITION, "container c1 init process is not running: failed precondition",
                 () -> startExec("c1", "e2"));
         Thread.sleep(300);
         assertFalse(events.topics().contains("/tasks/exit"), events.topics().toString());
@@ -285,6 +285,6 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
         create("c1", "exec sleep 100");
         service.exec(execRequest("c1", "e1").build());
         service.delete(DeleteRequest.newBuilder().setId("c1").build());
-        assertStatus(StatusCode.NOT_FOUND, "container not created: not found", () -> state("c1", "e1"));
+        assertStatus(ErrorKind.NOT_FOUND, "container not created: not found", () -> state("c1", "e1"));
     }
 }

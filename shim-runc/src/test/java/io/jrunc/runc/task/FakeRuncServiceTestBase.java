@@ -21,8 +21,8 @@ import io.jrunc.runc.testsupport.Natives;
 import io.jrunc.runc.testsupport.RecordingEvents;
 import io.jrunc.shim.ShimContext;
 import io.jrunc.shim.ShimFlags;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -145,16 +145,16 @@ abstract class FakeRuncServiceTestBase {
         return service.waitFor(WaitRequest.newBuilder().setId(id).setExecId(execId).build());
     }
 
-    static void assertStatus(StatusCode code, String message, Executable call) {
-        TtrpcException e = assertThrows(TtrpcException.class, call);
-        assertEquals(code, e.code(), e.getMessage());
+    static void assertStatus(ErrorKind code, String message, Executable call) {
+        ShimException e = assertThrows(ShimException.class, call);
+        assertEquals(code, e.kind(), e.getMessage());
         assertEquals(message, e.getMessage());
     }
 
     /** For messages that quote parser details: only the code is asserted. */
-    static void assertCode(StatusCode code, Executable call) {
-        TtrpcException e = assertThrows(TtrpcException.class, call);
-        assertEquals(code, e.code(), e.getMessage());
+    static void assertCode(ErrorKind code, Executable call) {
+        ShimException e = assertThrows(ShimException.class, call);
+        assertEquals(code, e.kind(), e.getMessage());
     }
 
     static CompletableFuture<byte[]> readAll(Path fifo) {

@@ -16,8 +16,8 @@ import io.jrunc.runc.testsupport.Natives;
 import io.jrunc.runc.testsupport.RecordingEvents;
 import io.jrunc.shim.ShimContext;
 import io.jrunc.shim.ShimFlags;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -81,20 +81,20 @@ class ResizePtyTest {
 
     @Test
     void sizesBeyondWhatATerminalHoldsAreRefused() {
-        TtrpcException e = assertThrows(TtrpcException.class, () -> service.resizePty(resize("c1", "", 70000, 24)));
-        assertEquals(StatusCode.INVALID_ARGUMENT, e.code());
+        ShimException e = assertThrows(ShimException.class, () -> service.resizePty(resize("c1", "", 70000, 24)));
+        assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
         assertTrue(e.getMessage().contains("0-65535") && e.getMessage().contains("70000x24"), e.getMessage());
         // uint32 on the wire: 2^32-1 arrives as -1 and is refused too.
-        assertEquals(StatusCode.INVALID_ARGUMENT,
-                assertThrows(TtrpcException.class, () -> service.resizePty(resize("c1", "", 80, -1))).code());
+        assertEquals(ErrorKind.INVALID_ARGUMENT,
+                assertThrows(ShimException.class, () -> service.resizePty(resize("c1", "", 80, -1))).kind());
     }
 
     @Test
     void unknownContainersAndExecsAreNotFound() {
-        assertEquals(StatusCode.NOT_FOUND,
-                assertThrows(TtrpcException.class, () -> service.resizePty(resize("c2", "", 80, 24))).code());
-        assertEquals(StatusCode.NOT_FOUND,
-                assertThrows(TtrpcException.class, () -> service.resizePty(resize("c1", "e1", 80, 24))).code());
+        assertEquals(ErrorKind.NOT_FOUND,
+                assertThrows(ShimException.class, () -> service.resizePty(resize("c2", "", 80, 24))).kind());
+        assertEquals(ErrorKind.NOT_FOUND,
+                assertThrows(ShimException.class, () -> service.resizePty(resize("c1", "e1", 80, 24))).kind());
     }
 
     private static ResizePtyRequest resize(String id, String execId, int width, int height) {

@@ -32,8 +32,8 @@ import io.jrunc.runc.testsupport.Natives;
 import io.jrunc.runc.testsupport.RecordingEvents;
 import io.jrunc.shim.ShimContext;
 import io.jrunc.shim.ShimFlags;
-import io.jrunc.ttrpc.StatusCode;
-import io.jrunc.ttrpc.TtrpcException;
+import io.jrunc.shim.errors.ErrorKind;
+import io.jrunc.shim.errors.ShimException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -141,9 +141,9 @@ class RuncTaskServiceTest {
         return service.waitFor(WaitRequest.newBuilder().setId(id).build());
     }
 
-    private static void assertStatus(StatusCode code, String message, Executable call) {
-        TtrpcException e = assertThrows(TtrpcException.class, call);
-        assertEquals(code, e.code(), e.getMessage());
+    private static void assertStatus(ErrorKind code, String message, Executable call) {
+        ShimException e = assertThrows(ShimException.class, call);
+        assertEquals(code, e.kind(), e.getMessage());
         assertEquals(message, e.getMessage());
     }
 
@@ -193,8 +193,8 @@ class RuncTaskServiceTest {
                 Files.readString(bundle.resolve("options.json")));
         assertEquals(runc.binary().toString(), Files.readString(bundle.resolve("runtime")));
 
-        assertStatus(StatusCode.NOT_FOUND, "container not created: not found", () -> state("c1"));
-        assertStatus(StatusCode.NOT_FOUND, "container not created: not found",
+        assertStatus(ErrorKind.NOT_FOUND, "container not created: not found", () -> state("c1"));
+        assertStatus(ErrorKind.NOT_FOUND, "container not created: not found",
                 () -> service.delete(DeleteRequest.newBuilder().setId("c1").build()));
         service.shutdown(ShutdownRequest.newBuilder().setId("c1").build());
         assertTrue(exitRequested.await(5, TimeUnit.SECONDS), "shutdown with no containers exits the daemon");
@@ -205,18 +205,18 @@ class RuncTaskServiceTest {
         create("c1", "exec sleep 100");
         service.start(StartRequest.newBuilder().setId("c1").build());
         assertEquals(Status.RUNNING, state("c1").getStatus());
-        assertStatus(StatusCode.UNKNOWN, "cannot start a running process",
+        assertStatus(ErrorKind.UNKNOWN, "cannot start a running process",
                 () -> service.start(StartRequest.newBuilder().setId("c1").build()));
-        assertStatus(StatusCode.UNKNOWN, "cannot delete a running process",
+        assertStatus(ErrorKind.UNKNOWN, "cannot delete a running process",
                 () -> service.delete(DeleteRequest.newBuilder().setId("c1").build()));
 
         service.kill(KillRequest.newBuilder().setId("c1").setSignal(15).build());
         assertEquals(143, waitFor("c1").getExitStatus());
-        assertStatus(StatusCode.NOT_FOUND, "process already finished: not found",
+        assertStatus(ErrorKind.NOT_FOUND, "process already finished: not found",
                 () -> service.kill(KillRequest.newBuilder().setId("c1").setSignal(9).build()));
         assertEquals(143, ((TaskExit) events.await("/tasks/exit", EVENT_WAIT).payload()).getExitStatus());
         assertEquals(143, service.delete(DeleteRequest.newBuilder().setId("c1").build()).getExitStatus());
-        assertStatus(StatusCode.NOT_FOUND, "container not created: not found",
+        assertStatus(ErrorKind.NOT_FOUND, "container not created: not found",
                 () -> service.kill(KillRequest.newBuilder().setId("c1").setSignal(9).build()));
     }
 
@@ -230,50 +230,50 @@ class RuncTaskServiceTest {
         assertEquals(List.of("/tasks/create", "/tasks/exit"), events.topics());
         assertEquals(Status.STOPPED, state("c1").getStatus());
         assertEquals(7, waitFor("c1").getExitStatus());
-        assertStatus(StatusCode.UNKNOWN, "cannot start a stopped process",
+        assertStatus(ErrorKind.UNKNOWN, "cannot start a stopped process",
                 () -> service.start(StartRequest.newBuilder().setId("c1").build()));
     }
 
     @Test
     void unknownContainersAndExecsAreNotFound() throws Exception {
         String notCreated = "container not created: not found";
-        assertStatus(StatusCode.NOT_FOUND, notCreated, () -> state("nope"));
-        assertStatus(StatusCode.NOT_FOUND, notCreated, () -> service.start(StartRequest.newBuilder().setId("nope").build()));
-        assertStatus(StatusCode.NOT_FOUND, notCreated, () -> service.kill(KillRequest.newBuilder().setId("nope").build()));
-        assertStatus(StatusCode.NOT_FOUND, notCreated, () -> service.delete(DeleteRequest.newBuilder().setId("nope").build()));
-        assertStatus(StatusCode.NOT_FOUND, notCreated, () -> waitFor("nope"));
-        assertStatus(StatusCode.NOT_FOUND, notCreated, () -> service.pids(PidsRequest.newBuilder().setId("nope").build()));
+        assertStatus(ErrorKind.NOT_FOUND, notCreated, () -> state("nope"));
+        assertStatus(ErrorKind.NOT_FOUND, notCreated, () -> service.start(StartRequest.newBuilder().setId("nope").build()));
+        assertStatus(ErrorKind.NOT_FOUND, notCreated, () -> service.kill(KillRequest.newBuilder().setId("nope").build()));
+        assertStatus(ErrorKind.NOT_FOUND, notCreated, () -> service.delete(DeleteRequest.newBuilder().setId("nope").build()));
+        assertStatus(ErrorKind.NOT_FOUND, notCreated, () -> waitFor("nope"));
+        assertStatus(ErrorKind.NOT_FOUND, notCreated, () -> service.pids(PidsRequest.newBuilder().setId("nope").build()));
         ConnectResponse connect = service.connect(ConnectRequest.newBuilder().setId("nope").build());
         assertEquals(4321, connect.getShimPid());
         assertEquals(0, connect.getTaskPid());
 
         int pid = create("c1", "true");
         assertEquals(pid, service.connect(ConnectRequest.newBuilder().setId("c1").build()).getTaskPid());
-        assertStatus(StatusCode.NOT_FOUND, "process does not exist e1: not found",
+        assertStatus(ErrorKind.NOT_FOUND, "process does not exist e1: not found",
                 () -> service.state(StateRequest.newBuilder().setId("c1").setExecId("e1").build()));
-        assertStatus(StatusCode.NOT_FOUND, "process does not exist e1: not found",
+        assertStatus(ErrorKind.NOT_FOUND, "process does not exist e1: not found",
                 () -> service.kill(KillRequest.newBuilder().setId("c1").setExecId("e1").setSignal(9).build()));
-        assertStatus(StatusCode.ALREADY_EXISTS, "container c1: already exists",
+        assertStatus(ErrorKind.ALREADY_EXISTS, "container c1: already exists",
                 () -> service.create(createRequest("c1").build()));
     }
 
     @Test
     void runcFailuresSurfaceTheLastLoggedError() throws Exception {
         runc.failNext("create", "rootfs (\\\"/nonexistent\\\") does not exist");
-        assertStatus(StatusCode.UNKNOWN, "OCI runtime create failed: rootfs (\"/nonexistent\") does not exist",
+        assertStatus(ErrorKind.UNKNOWN, "OCI runtime create failed: rootfs (\"/nonexistent\") does not exist",
                 () -> create("c1", "true"));
         assertEquals(List.of(), events.topics());
         runc.clearFailure("create");
 
         create("c1", "true");
         runc.failNext("start", "cannot start an already running container");
-        assertStatus(StatusCode.UNKNOWN, "OCI runtime start failed: cannot start an already running container",
+        assertStatus(ErrorKind.UNKNOWN, "OCI runtime start failed: cannot start an already running container",
                 () -> service.start(StartRequest.newBuilder().setId("c1").build()));
         runc.clearFailure("start");
         assertEquals(Status.CREATED, state("c1").getStatus());
 
         runc.failNext("kill", "permission denied");
-        assertStatus(StatusCode.UNKNOWN,
+        assertStatus(ErrorKind.UNKNOWN,
                 "unknown error after kill: " + runc.binary() + " did not terminate successfully: exit status 1: permission denied",
                 () -> service.kill(KillRequest.newBuilder().setId("c1").setSignal(9).build()));
         runc.clearFailure("kill");
@@ -333,10 +333,10 @@ class RuncTaskServiceTest {
 
     @Test
     void unsupportedStdioIsRefusedClearly() throws Exception {
-        assertStatus(StatusCode.UNKNOWN, "failed to create init process I/O: failed to start binary process: "
+        assertStatus(ErrorKind.UNKNOWN, "failed to create init process I/O: failed to start binary process: "
                         + "fork/exec /nonexistent/logger: no such file or directory",
                 () -> service.create(createRequest("c1").setStdout("binary:///nonexistent/logger").build()));
-        assertStatus(StatusCode.UNKNOWN, "failed to create init process I/O: unknown STDIO scheme gopher",
+        assertStatus(ErrorKind.UNKNOWN, "failed to create init process I/O: unknown STDIO scheme gopher",
                 () -> service.create(createRequest("c2").setStdout("gopher://x").build()));
         assertTrue(runc.invocations().isEmpty());
         // A refused Create leaves nothing behind: the id can be used again.
@@ -412,19 +412,19 @@ class RuncTaskServiceTest {
     @Test
     void pauseAndResumeFollowTheGoStateMachine() throws Exception {
         create("c1", "exec sleep 100");
-        assertStatus(StatusCode.UNKNOWN, "cannot pause task in created state",
+        assertStatus(ErrorKind.UNKNOWN, "cannot pause task in created state",
                 () -> service.pause(PauseRequest.newBuilder().setId("c1").build()));
-        assertStatus(StatusCode.UNKNOWN, "cannot resume task in created state",
+        assertStatus(ErrorKind.UNKNOWN, "cannot resume task in created state",
                 () -> service.resume(ResumeRequest.newBuilder().setId("c1").build()));
         service.start(StartRequest.newBuilder().setId("c1").build());
-        assertStatus(StatusCode.UNKNOWN, "cannot resume a running process",
+        assertStatus(ErrorKind.UNKNOWN, "cannot resume a running process",
                 () -> service.resume(ResumeRequest.newBuilder().setId("c1").build()));
         service.pause(PauseRequest.newBuilder().setId("c1").build());
         assertEquals(Status.PAUSED, state("c1").getStatus());
         assertEquals("T", awaitProcState(state("c1").getPid(), "T"), "the fake runc stops the process");
-        assertStatus(StatusCode.UNKNOWN, "cannot pause a paused container",
+        assertStatus(ErrorKind.UNKNOWN, "cannot pause a paused container",
                 () -> service.pause(PauseRequest.newBuilder().setId("c1").build()));
-        assertStatus(StatusCode.UNKNOWN, "cannot delete a paused process",
+        assertStatus(ErrorKind.UNKNOWN, "cannot delete a paused process",
                 () -> service.delete(DeleteRequest.newBuilder().setId("c1").build()));
         service.resume(ResumeRequest.newBuilder().setId("c1").build());
         assertEquals(Status.RUNNING, state("c1").getStatus());
@@ -433,7 +433,7 @@ class RuncTaskServiceTest {
         service.kill(KillRequest.newBuilder().setId("c1").setSignal(9).build());
         assertEquals(137, waitFor("c1").getExitStatus());
         assertEquals(Status.STOPPED, state("c1").getStatus());
-        assertStatus(StatusCode.UNKNOWN, "cannot pause a stopped container",
+        assertStatus(ErrorKind.UNKNOWN, "cannot pause a stopped container",
                 () -> service.pause(PauseRequest.newBuilder().setId("c1").build()));
         assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/paused", "/tasks/resumed", "/tasks/paused",
                 "/tasks/exit"), events.topics());

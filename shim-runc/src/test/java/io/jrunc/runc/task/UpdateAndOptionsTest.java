@@ -8,7 +8,7 @@ import io.jrunc.proto.task.v2.KillRequest;
 import io.jrunc.proto.task.v2.StartRequest;
 import io.jrunc.proto.task.v2.UpdateTaskRequest;
 import io.jrunc.runc.testsupport.FakeRunc;
-import io.jrunc.ttrpc.StatusCode;
+import io.jrunc.shim.errors.ErrorKind;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,18 +33,18 @@ class UpdateAndOptionsTest extends FakeRuncServiceTestBase {
 
         service.start(StartRequest.newBuilder().setId("c1").build());
         runc.failNext("update", "invalid memory limit");
-        assertStatus(StatusCode.UNKNOWN, runc.binary() + " did not terminate successfully: exit status 1: invalid memory limit",
+        assertStatus(ErrorKind.UNKNOWN, runc.binary() + " did not terminate successfully: exit status 1: invalid memory limit",
                 () -> service.update(update("c1", resources)));
         runc.clearFailure("update");
 
-        assertStatus(StatusCode.INVALID_ARGUMENT, "UpdateTaskRequest.resources must hold the OCI LinuxResources JSON",
+        assertStatus(ErrorKind.INVALID_ARGUMENT, "UpdateTaskRequest.resources must hold the OCI LinuxResources JSON",
                 () -> service.update(UpdateTaskRequest.newBuilder().setId("c1").build()));
-        assertCode(StatusCode.INVALID_ARGUMENT, () -> service.update(update("c1", "not json")));
-        assertStatus(StatusCode.NOT_FOUND, "container not created: not found", () -> service.update(update("nope", "{}")));
+        assertCode(ErrorKind.INVALID_ARGUMENT, () -> service.update(update("c1", "not json")));
+        assertStatus(ErrorKind.NOT_FOUND, "container not created: not found", () -> service.update(update("nope", "{}")));
 
         service.kill(KillRequest.newBuilder().setId("c1").setSignal(9).build());
         waitFor("c1", "");
-        assertStatus(StatusCode.UNKNOWN, "cannot update a stopped container", () -> service.update(update("c1", "{}")));
+        assertStatus(ErrorKind.UNKNOWN, "cannot update a stopped container", () -> service.update(update("c1", "{}")));
     }
 
     @Test
@@ -75,7 +75,7 @@ class UpdateAndOptionsTest extends FakeRuncServiceTestBase {
         assertTrue(runc.invocations().getFirst().contains(" --systemd-cgroup create "), runc.invocations().getFirst());
 
         RuncTaskService withoutSystemd = newService(dir.resolve("no-systemd-here"));
-        assertStatus(StatusCode.FAILED_PRECONDITION, "runc option SystemdCgroup is set but systemd is not running on this "
+        assertStatus(ErrorKind.FAILED_PRECONDITION, "runc option SystemdCgroup is set but systemd is not running on this "
                         + "host (" + dir.resolve("no-systemd-here") + " does not exist): set SystemdCgroup = false in the "
                         + "runtime options, or run containerd on a host booted with systemd",
                 () -> withoutSystemd.create(createRequest("c2", o -> o.setSystemdCgroup(true)).build()));

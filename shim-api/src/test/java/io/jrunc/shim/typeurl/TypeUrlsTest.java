@@ -1,4 +1,4 @@
-package io.jrunc.ttrpc;
+package io.jrunc.shim.typeurl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

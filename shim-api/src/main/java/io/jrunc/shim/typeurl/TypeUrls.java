@@ -1,4 +1,4 @@
-package io.jrunc.ttrpc;
+package io.jrunc.shim.typeurl;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Descriptors.Descriptor;
