@@ -3,6 +3,10 @@
 
     shim_bench.py micro DIST [ROUNDS] [ENV=VALUE ...]
                                            start cold/warm, daemon time to first answer, delete
+    shim_bench.py cold ROUNDS DIST [DIST ...]
+                                           start with no daemon alive, and start to first Connect answered, of
+                                           several dists interleaved round by round (one sample each per round),
+                                           each start in a group of its own (JRUNC_GROUPING=container)
     shim_bench.py flags DIST [ROUNDS]      leave-one-out: each launcher JVM flag removed in turn (with an AOT cache
                                            retrained for it): start CPU, daemon CPU to first answer, RSS/PSS
     shim_bench.py density DIST [CONTAINERS] [ENV=VALUE ...]
@@ -216,6 +220,46 @@ def micro(dist, rounds, extra_env):
     summary("  its CPU time", delete_fast_cpu)
 
 
+def cold(rounds, dists):
+    work = tempfile.mkdtemp(prefix="jb-", dir="/tmp")
+    address = os.path.join(work, "ctd.sock")
+    env = os.environ.copy()
+    env["TTRPC_ADDRESS"] = address + ".ttrpc"
+    env["JRUNC_GROUPING"] = "container"
+    env["JRUNC_SOCKET_DIR"] = os.path.join(work, "s")
+    results = {d: ([], [], [], []) for d in dists}  # start wall, start CPU, to first Connect, daemon CPU
+    try:
+        for i in range(rounds):
+            for k, dist in enumerate(dists):
+                cid = f"c{i}-{k}"
+                bundle = os.path.join(work, cid)
+                os.mkdir(bundle)
+                with open(os.path.join(bundle, "config.json"), "w") as f:
+                    f.write("{}")
+                wall, cpu, ttfa, daemon = results[dist]
+                p, took, t0 = run_shim(dist, bundle, ["-namespace", "cold", "-id", cid, "-address", address, "start"],
+                                       env, cpu=cpu)
+                if p.returncode != 0:
+                    raise SystemExit(f"start failed: {p.stdout!r}")
+                sock = p.stdout.decode().strip()[len("unix://"):]
+                response = fields(ttrpc_call(sock, "Connect", field(1, cid.encode())))
+                t2 = time.monotonic_ns()
+                daemon.append(cpu_ms(fields(response[2])[1]))
+                wall.append(ms(took))
+                ttfa.append(ms(t2 - t0))
+                ttrpc_call(sock, "Shutdown", field(1, cid.encode()))
+                wait_gone(sock)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for dist in dists:
+        wall, cpu, ttfa, daemon = results[dist]
+        print(dist)
+        summary("  start, new daemon (cold)", wall)
+        summary("    its CPU time", cpu)
+        summary("  start -> first Connect answered", ttfa)
+        summary("    daemon CPU time until then", daemon)
+
+
 # (name, words removed from the launcher's JVM command line, other change: "add:<flag>", "no-aot", "no-native")
 VARIANTS = [
     ("as shipped", [], None),
@@ -231,6 +275,7 @@ VARIANTS = [
     ("UsePerfData on", ["-XX:-UsePerfData"], None),
     ("ArchiveRelocationMode default", ["-XX:ArchiveRelocationMode=0"], None),
     ("Netty JFR on", ["-Dio.netty.jfr.enabled=false"], None),
+    ("jnr-ffi generating classes (ASM)", ["-Djnr.ffi.asm.enabled=false"], None),
 ]
 
 
@@ -435,6 +480,9 @@ def e2e(dist, rounds, extra_env, keep_running=False):
 def main():
     if len(sys.argv) < 3:
         raise SystemExit(__doc__)
+    if sys.argv[1] == "cold" and len(sys.argv) > 3:
+        cold(int(sys.argv[2]), [os.path.abspath(d) for d in sys.argv[3:]])
+        return
     mode, dist = sys.argv[1], os.path.abspath(sys.argv[2])
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 10
     if mode == "micro":

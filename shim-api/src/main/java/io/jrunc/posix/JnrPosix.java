@@ -5,28 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Platform;
 import jnr.ffi.Pointer;
-import jnr.ffi.byref.IntByReference;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * {@link Posix} on jnr-posix, plus a small jnr-ffi binding ({@link NativeLibc}) for the calls
- * jnr-posix lacks. Binding costs hundreds of milliseconds, so there is one lazily created instance.
+ * {@link Posix} on jnr-posix, plus a jnr-ffi binding ({@link NativeLibc.Calls}) for the calls
+ * jnr-posix lacks; spawning and listening sockets are {@link Spawner}'s, on that binding. Binding costs
+ * hundreds of milliseconds, so there is one lazily created instance.
  */
 public final class JnrPosix implements Posix {
 
     private static final int PR_SET_CHILD_SUBREAPER = 36;
-    private static final int AF_UNIX = 1;
-    private static final int SOCK_STREAM = 1;
-    private static final int SOCK_CLOEXEC = 02000000;
-    private static final int SUN_PATH_MAX = 108;
-
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_CTRUNC = 0x8;
@@ -40,14 +33,6 @@ public final class JnrPosix implements Posix {
     private static final long FIONREAD = 0x541B;
     private static final long TIOCSWINSZ = 0x5414;
 
-    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
-    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
-    private static final short POSIX_SPAWN_SETSID = 0x80;
-
-    // glibc's posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336, sigset_t 128 (x86_64); room to spare.
-    private static final int SPAWN_STRUCT_BYTES = 1024;
-    private static final int SIGSET_BYTES = 256;
-
     private static final class Holder {
         static final JnrPosix INSTANCE = new JnrPosix();
     }
@@ -55,15 +40,15 @@ public final class JnrPosix implements Posix {
     private final POSIX posix;
     private final NativeLibc.Calls libc;
     private final jnr.ffi.Runtime runtime;
-    private volatile boolean closeFromMissing;
+    private final Spawner spawner;
     /** Told of every child started outside a reaper, so a reaper sleeping on ECHILD wakes for it. */
     private final java.util.List<Runnable> spawnListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private JnrPosix() {
         posix = POSIXFactory.getNativePOSIX(new QuietPosixHandler());
-        libc = LibraryLoader.create(NativeLibc.Calls.class)
-                .load(Platform.getNativePlatform().getStandardCLibraryName());
+        libc = Spawner.bind(NativeLibc.Calls.class);
         runtime = jnr.ffi.Runtime.getRuntime(libc);
+        spawner = new Spawner(libc);
     }
 
     /** The process-wide instance, bound on first use. */
@@ -75,8 +60,8 @@ public final class JnrPosix implements Posix {
         return LastError.getLastError(runtime);
     }
 
-    private PosixException failure(String call, int errno, String what) {
-        return new PosixException(call, errno, what + ": " + Errno.describe(errno));
+    private static PosixException failure(String call, int errno, String what) {
+        return Spawner.failure(call, errno, what);
     }
 
     @Override
@@ -212,19 +197,7 @@ public final class JnrPosix implements Posix {
 
     @Override
     public int listenUnix(Path path, int backlog) throws PosixException {
-        byte[] address = socketAddress("bind", path);
-        int fd = unixStreamSocket();
-        if (libc.bind(fd, address, address.length) != 0) {
-            int errno = errno();
-            posix.close(fd);
-            throw failure("bind", errno, path.toString());
-        }
-        if (libc.listen(fd, backlog) != 0) {
-            int errno = errno();
-            posix.close(fd);
-            throw failure("listen", errno, path.toString());
-        }
-        return fd;
+        return spawner.listenUnix(path, backlog);
     }
 
     private static final int EPOLL_CTL_ADD = 1;
@@ -373,7 +346,7 @@ public final class JnrPosix implements Posix {
     @Override
     public int accept(int listenFd) throws PosixException {
         while (true) {
-            int fd = libc.accept4(listenFd, null, null, SOCK_CLOEXEC);
+            int fd = libc.accept4(listenFd, null, null, Spawner.SOCK_CLOEXEC);
             if (fd >= 0) {
                 return fd;
             }
@@ -384,30 +357,10 @@ public final class JnrPosix implements Posix {
         }
     }
 
-    /** struct sockaddr_un: sa_family_t (little-endian u16) then the NUL-terminated path. */
-    private static byte[] socketAddress(String call, Path path) throws PosixException {
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        if (name.length >= SUN_PATH_MAX) {
-            throw new PosixException(call, Errno.EINVAL, "socket path longer than " + (SUN_PATH_MAX - 1) + " bytes: " + path);
-        }
-        byte[] address = new byte[2 + name.length + 1];
-        address[0] = AF_UNIX;
-        System.arraycopy(name, 0, address, 2, name.length);
-        return address;
-    }
-
-    private int unixStreamSocket() throws PosixException {
-        int fd = libc.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw failure("socket", errno(), "AF_UNIX");
-        }
-        return fd;
-    }
-
     @Override
     public int connectUnix(Path path) throws PosixException {
-        byte[] address = socketAddress("connect", path);
-        int fd = unixStreamSocket();
+        byte[] address = Spawner.socketAddress("connect", path);
+        int fd = spawner.unixStreamSocket();
         if (libc.connect(fd, address, address.length) != 0) {
             int errno = errno();
             posix.close(fd);
@@ -597,123 +550,9 @@ public final class JnrPosix implements Posix {
         spawnListeners.remove(listener);
     }
 
-    /**
-     * posix_spawnp with the spec's fds, working directory and session; the child starts with no
-     * blocked signals and default dispositions (JVM threads block SIGQUIT, which children inherit).
-     */
+    /** {@link Spawner#spawn}: posix_spawnp of the spec, on this binding. */
     int spawnProcess(SpawnSpec spec) throws PosixException {
-        SpawnPlan plan = SpawnPlan.of(spec.fds(), spec.workingDirectory());
-        Pointer actions = Memory.allocateDirect(runtime, SPAWN_STRUCT_BYTES);
-        Pointer attributes = Memory.allocateDirect(runtime, SPAWN_STRUCT_BYTES);
-        Pointer noSignals = Memory.allocateDirect(runtime, SIGSET_BYTES);
-        Pointer allSignals = Memory.allocateDirect(runtime, SIGSET_BYTES);
-        check("posix_spawn_file_actions_init", libc.posix_spawn_file_actions_init(actions));
-        try {
-            check("posix_spawnattr_init", libc.posix_spawnattr_init(attributes));
-            try {
-                for (SpawnPlan.Action action : plan.actions()) {
-                    addAction(actions, action);
-                }
-                libc.sigemptyset(noSignals);
-                libc.sigfillset(allSignals);
-                check("posix_spawnattr_setsigmask", libc.posix_spawnattr_setsigmask(attributes, noSignals));
-                check("posix_spawnattr_setsigdefault", libc.posix_spawnattr_setsigdefault(attributes, allSignals));
-                short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (spec.newSession() ? POSIX_SPAWN_SETSID : 0));
-                check("posix_spawnattr_setflags", libc.posix_spawnattr_setflags(attributes, flags));
-
-                String program = spec.argv().getFirst();
-                CStrings argv = new CStrings(runtime, spec.argv());
-                CStrings envp = new CStrings(runtime, List.of(environment(spec.environment())));
-                IntByReference pid = new IntByReference();
-                int rc = libc.posix_spawnp(pid, program, actions, attributes, argv.array(), envp.array());
-                // The native memory must outlive the call: jnr frees it when its Java objects are collected,
-                // and a collection during the child's exec gave EFAULT (about once in 1,000 spawns).
-                Reference.reachabilityFence(argv);
-                Reference.reachabilityFence(envp);
-                Reference.reachabilityFence(noSignals);
-                Reference.reachabilityFence(allSignals);
-                if (rc != 0) {
-                    throw new PosixException("posix_spawnp", rc, "cannot start " + program
-                            + spec.workingDirectory().map(d -> " in " + d).orElse("") + ": " + Errno.describe(rc));
-                }
-                return pid.intValue();
-            } finally {
-                libc.posix_spawnattr_destroy(attributes);
-            }
-        } finally {
-            libc.posix_spawn_file_actions_destroy(actions);
-            Reference.reachabilityFence(actions);
-            Reference.reachabilityFence(attributes);
-        }
-    }
-
-    /** A NULL-terminated {@code char *[]} in native memory this object owns, for exec-style calls. */
-    private static final class CStrings {
-        private final List<Pointer> strings = new ArrayList<>();
-        private final Pointer array;
-
-        CStrings(jnr.ffi.Runtime runtime, List<String> values) {
-            int slot = runtime.addressSize();
-            array = Memory.allocateDirect(runtime, (values.size() + 1) * slot, true);
-            for (int i = 0; i < values.size(); i++) {
-                byte[] bytes = values.get(i).getBytes(StandardCharsets.UTF_8);
-                Pointer string = Memory.allocateDirect(runtime, bytes.length + 1, true);
-                string.put(0, bytes, 0, bytes.length);
-                string.putByte(bytes.length, (byte) 0);
-                strings.add(string);
-                array.putPointer((long) i * slot, string);
-            }
-            array.putAddress((long) values.size() * slot, 0L);
-        }
-
-        Pointer array() {
-            return array;
-        }
-    }
-
-    private void addAction(Pointer actions, SpawnPlan.Action action) throws PosixException {
-        switch (action) {
-            case SpawnPlan.ChangeDirectory cd -> check("posix_spawn_file_actions_addchdir_np",
-                    libc.posix_spawn_file_actions_addchdir_np(actions, cd.directory().toString()));
-            case SpawnPlan.Dup dup -> check("posix_spawn_file_actions_adddup2",
-                    libc.posix_spawn_file_actions_adddup2(actions, dup.from(), dup.to()));
-            case SpawnPlan.OpenDevNull open -> check("posix_spawn_file_actions_addopen",
-                    libc.posix_spawn_file_actions_addopen(actions, open.fd(), "/dev/null", O_RDWR, 0));
-            case SpawnPlan.Close close -> check("posix_spawn_file_actions_addclose",
-                    libc.posix_spawn_file_actions_addclose(actions, close.fd()));
-            case SpawnPlan.CloseFrom from -> addCloseFrom(actions, from.lowFd());
-        }
-    }
-
-    /** closefrom in the child (glibc 2.34+); on older glibc, close what this process has open now. */
-    private void addCloseFrom(Pointer actions, int lowFd) throws PosixException {
-        if (!closeFromMissing) {
-            try {
-                check("posix_spawn_file_actions_addclosefrom_np",
-                        libc.posix_spawn_file_actions_addclosefrom_np(actions, lowFd));
-                return;
-            } catch (UnsatisfiedLinkError e) {
-                closeFromMissing = true;
-            }
-        }
-        for (int fd : SpawnPlan.openFds()) {
-            if (fd >= lowFd) {
-                check("posix_spawn_file_actions_addclose", libc.posix_spawn_file_actions_addclose(actions, fd));
-            }
-        }
-    }
-
-
-    private static String[] environment(Map<String, String> environment) {
-        return environment.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .toArray(String[]::new);
-    }
-
-    private static void check(String call, int rc) throws PosixException {
-        if (rc != 0) {
-            throw new PosixException(call, rc, Errno.describe(rc));
-        }
+        return spawner.spawn(spec);
     }
 
     /**

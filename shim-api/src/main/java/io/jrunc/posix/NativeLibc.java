@@ -6,27 +6,17 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.byref.IntByReference;
 
 /**
- * Holder of the libc binding. jnr-ffi implements the interface in a class loader of its own, so
- * the interface must be public; nesting it in this package-private class keeps it out of the API.
+ * Holder of the libc bindings. jnr-ffi implements the interfaces in a class loader of its own, so
+ * they must be public; nesting it in this package-private class keeps it out of the API.
  */
 final class NativeLibc {
     private NativeLibc() {}
 
     /**
-     * The libc calls jnr-posix does not offer (or offers without the error code): prctl, mount, Unix
-     * sockets (with fd passing), pipe2, waitpid with errno, poll, ptys and their window size, and
-     * posix_spawn with every file action glibc knows. Bound
-     * once through jnr-ffi by {@link JnrPosix}.
+     * The libc calls that start a process and hand it a listening socket: all that {@code start} binds
+     * ({@link Spawner#instance()}), so that it pays for a dozen bindings instead of the daemon's whole set.
      */
-    public interface Calls {
-
-        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
-
-        int mount(String source, String target, String type, long flags, String data);
-
-        int umount2(String target, int flags);
-
-        int pipe2(@Out int[] fds, int flags);
+    public interface SpawnCalls {
 
         int socket(int domain, int type, int protocol);
 
@@ -34,35 +24,14 @@ final class NativeLibc {
 
         int listen(int fd, int backlog);
 
-        int waitpid(int pid, @Out int[] status, int options);
+        int close(int fd);
 
-        /** {@code fds} holds struct pollfd as pairs of ints: fd, then events (low 16 bits) and revents (high). */
-        int poll(@In @Out int[] fds, long count, int timeoutMillis);
+        int kill(int pid, int signal);
 
-        int accept4(int fd, Pointer address, Pointer addressLength, int flags);
-
-        int connect(int fd, @In byte[] address, int length);
-
-        long recvmsg(int fd, Pointer message, int flags);
-
-        long sendmsg(int fd, Pointer message, int flags);
-
-        /** For the ioctls that take a struct winsize (four unsigned shorts). */
-        int ioctl(int fd, long request, @In @Out short[] winsize);
-
-        /** For the ioctls that give one int (FIONREAD). */
-        int ioctl(int fd, long request, @Out int[] value);
-
-        int posix_openpt(int flags);
-
-        int grantpt(int fd);
-
-        int unlockpt(int fd);
-
-        int ptsname_r(int fd, @Out byte[] buffer, long length);
-
-        /** Returns 0 or the error number itself (posix_spawn does not set errno). */
-        /** argv and envp: NULL-terminated arrays of C strings that the caller owns (see JnrPosix.CStrings). */
+        /**
+         * Returns 0 or the error number itself (posix_spawn does not set errno). argv and envp: NULL-terminated
+         * arrays of C strings that the caller owns (see Spawner.CStrings).
+         */
         int posix_spawnp(@Out IntByReference pid, String file, Pointer fileActions, Pointer attributes,
                 Pointer argv, Pointer envp);
 
@@ -95,6 +64,49 @@ final class NativeLibc {
         int sigemptyset(Pointer signals);
 
         int sigfillset(Pointer signals);
+    }
+
+    /**
+     * The libc calls jnr-posix does not offer (or offers without the error code): prctl, mount, Unix
+     * sockets (with fd passing), pipe2, waitpid with errno, poll, ptys and their window size, epoll,
+     * inotify, splice; plus {@link SpawnCalls}. Bound once through jnr-ffi by {@link JnrPosix}.
+     */
+    public interface Calls extends SpawnCalls {
+
+        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+        int mount(String source, String target, String type, long flags, String data);
+
+        int umount2(String target, int flags);
+
+        int pipe2(@Out int[] fds, int flags);
+
+        int waitpid(int pid, @Out int[] status, int options);
+
+        /** {@code fds} holds struct pollfd as pairs of ints: fd, then events (low 16 bits) and revents (high). */
+        int poll(@In @Out int[] fds, long count, int timeoutMillis);
+
+        int accept4(int fd, Pointer address, Pointer addressLength, int flags);
+
+        int connect(int fd, @In byte[] address, int length);
+
+        long recvmsg(int fd, Pointer message, int flags);
+
+        long sendmsg(int fd, Pointer message, int flags);
+
+        /** For the ioctls that take a struct winsize (four unsigned shorts). */
+        int ioctl(int fd, long request, @In @Out short[] winsize);
+
+        /** For the ioctls that give one int (FIONREAD). */
+        int ioctl(int fd, long request, @Out int[] value);
+
+        int posix_openpt(int flags);
+
+        int grantpt(int fd);
+
+        int unlockpt(int fd);
+
+        int ptsname_r(int fd, @Out byte[] buffer, long length);
 
         int eventfd(int initval, int flags);
 

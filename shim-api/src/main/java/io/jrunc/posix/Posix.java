@@ -224,8 +224,8 @@ public interface Posix {
     }
 
     /**
-     * Starts a process that nobody in this JVM waits for (used by {@code start} to launch the
-     * daemon, which is orphaned when {@code start} exits). Returns its pid.
+     * Starts a process that nobody in this JVM waits for (see {@link Spawner#spawn}, which {@code start}
+     * uses directly to launch the daemon). Returns its pid.
      */
     int spawnDetached(SpawnSpec spec) throws PosixException;
 }

@@ -95,9 +95,9 @@ public final class AotTraining {
     private static void start(ShimRuntime runtime, Path bundle, Path socketDir, String containerd) throws Exception {
         ShimFlags flags = flags(bundle, containerd, ShimFlags.Action.START, Optional.empty());
         List<String> daemon = List.of("/bin/true");
-        new StartAction(StartCalls::ffm, runtime, daemon, socketDir, () -> new byte[0], Map.of()).run(flags);
+        new StartAction(StartCalls::jnr, runtime, daemon, socketDir, () -> new byte[0], Map.of()).run(flags);
         // Again: the group's "daemon" has exited, so this finds a stale socket and starts another.
-        ShimSocketAddress address = new StartAction(StartCalls::ffm, runtime, daemon, socketDir, () -> new byte[0], Map.of()).run(flags);
+        ShimSocketAddress address = new StartAction(StartCalls::jnr, runtime, daemon, socketDir, () -> new byte[0], Map.of()).run(flags);
         Files.deleteIfExists(address.path());
         Files.deleteIfExists(DaemonStateFile.of(address.path()).path());
     }

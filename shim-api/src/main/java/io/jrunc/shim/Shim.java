@@ -53,7 +53,8 @@ public final class Shim {
             switch (flags.action()) {
                 case VERSION -> write(stdout, (runtime.version().strip() + "\n").getBytes(StandardCharsets.UTF_8));
                 case START -> {
-                    StartAction start = new StartAction(StartCalls::ffm, runtime, launcherCommand(),
+                    StartCalls.bindAhead();
+                    StartAction start = new StartAction(StartCalls::jnr, runtime, launcherCommand(),
                             socketDir(), Shim::readStdin, System.getenv());
                     write(stdout, start.run(flags).toString().getBytes(StandardCharsets.UTF_8));
                 }

@@ -63,10 +63,6 @@ final class StartAction {
         this.environment = Map.copyOf(environment);
     }
 
-    StartAction(Posix posix, ShimRuntime runtime, List<String> daemonCommand, Path socketDir, Supplier<byte[]> stdin) {
-        this(() -> StartCalls.of(posix), runtime, daemonCommand, socketDir, stdin, System.getenv());
-    }
-
     /** Returns the address to print. */
     ShimSocketAddress run(ShimFlags flags) throws Exception {
         Path bundle = flags.bundle();

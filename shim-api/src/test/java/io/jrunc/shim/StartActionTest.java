@@ -92,20 +92,21 @@ class StartActionTest {
     }
 
     /**
-     * The shim's kernel calls (FFM), plus a jnr spawn of /bin/true after each spawn: the test's reaper sleeps
-     * while this JVM has no children and only jnr spawns wake it (in the shim, start has no reaper).
+     * The shim's kernel calls ({@link StartCalls#jnr()}), plus a spawn of /bin/true through the daemon's Posix
+     * after each spawn: the test's reaper sleeps while this JVM has no children and only that Posix's spawns
+     * wake it (in the shim, start has no reaper).
      */
-    private static StartCalls ffmSeenByReaper() {
-        StartCalls ffm = StartCalls.ffm();
+    private static StartCalls jnrSeenByReaper() {
+        StartCalls calls = StartCalls.jnr();
         return new StartCalls() {
             @Override
             public int listenUnix(Path path, int backlog) throws io.jrunc.posix.PosixException {
-                return ffm.listenUnix(path, backlog);
+                return calls.listenUnix(path, backlog);
             }
 
             @Override
             public int spawnDetached(io.jrunc.posix.SpawnSpec spec) throws io.jrunc.posix.PosixException {
-                int pid = ffm.spawnDetached(spec);
+                int pid = calls.spawnDetached(spec);
                 Posix.get().spawnDetached(new io.jrunc.posix.SpawnSpec(List.of("/bin/true"), Map.of(), Optional.empty(),
                         Map.of(), false));
                 return pid;
@@ -113,23 +114,27 @@ class StartActionTest {
 
             @Override
             public void close(int fd) {
-                ffm.close(fd);
+                calls.close(fd);
             }
 
             @Override
             public void kill(int pid, int signal) throws io.jrunc.posix.PosixException {
-                ffm.kill(pid, signal);
+                calls.kill(pid, signal);
             }
         };
     }
 
-    /** start as the shim runs it (the kernel calls on FFM), one daemon per container (pod grouping, no group annotation). */
+    /** start as the shim runs it (its kernel calls), one daemon per container (pod grouping, no group annotation). */
     private StartAction start(byte[] stdin) {
+        return new StartAction(StartActionTest::jnrSeenByReaper, runtime, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake-daemon"),
+                socketDir, () -> stdin, podEnvironment());
+    }
+
+    private Map<String, String> podEnvironment() {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(ShimSettings.GROUPING_ENV, "pod");
         env.put(ShimSettings.CONFIG_ENV, tmp.resolve("no-config.toml").toString());
-        return new StartAction(StartActionTest::ffmSeenByReaper, runtime, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake-daemon"),
-                socketDir, () -> stdin, env);
+        return env;
     }
 
     /** A start with {@code env} (plus a config file that does not exist) as containerd's environment. */
@@ -242,8 +247,8 @@ class StartActionTest {
                 throw new IllegalStateException("cannot place the daemon");
             }
         };
-        StartAction start = new StartAction(Posix.get(), failing, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake"),
-                socketDir, () -> new byte[0]);
+        StartAction start = new StartAction(StartActionTest::jnrSeenByReaper, failing, List.of("/bin/sh", "-c", FAKE_DAEMON, "fake"),
+                socketDir, () -> new byte[0], podEnvironment());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> start.run(flags("c3", false)));
         assertEquals("cannot place the daemon", e.getMessage());
         assertEquals(137, awaitExit(failing.startedPid).status());
@@ -260,7 +265,7 @@ class StartActionTest {
     @Test
     void aNewDaemonIsRecordedInTheStateFileAndGetsTheResolvedSettings() throws Exception {
         Files.writeString(bundle.resolve("config.json"), "{\"annotations\":{\"io.jrunc.grouping\":\"namespace\"}}");
-        ShimSocketAddress address = start(Map.of(ShimSettings.LINGER_ENV, "2m"), StartActionTest::ffmSeenByReaper).run(flags("c5", false));
+        ShimSocketAddress address = start(Map.of(ShimSettings.LINGER_ENV, "2m"), StartActionTest::jnrSeenByReaper).run(flags("c5", false));
 
         assertEquals(ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.SHARED_KEY), address);
         Map<String, String> info = readInfo(bundle.resolve("daemon.info"));
@@ -380,7 +385,7 @@ class StartActionTest {
             }
         });
 
-        assertEquals(expected, start(Map.of(ShimSettings.GROUPING_ENV, "pod"), StartActionTest::ffmSeenByReaper).run(flags("c7", false)));
+        assertEquals(expected, start(Map.of(ShimSettings.GROUPING_ENV, "pod"), StartActionTest::jnrSeenByReaper).run(flags("c7", false)));
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
         assertTrue(waited >= 450, "waited " + waited + " ms for the retiring daemon");
         Map<String, String> info = readInfo(bundle.resolve("daemon.info"));
@@ -390,7 +395,7 @@ class StartActionTest {
     @Test
     void aBadLingerFailsStartAndLeavesNoSocket() throws Exception {
         Exception e = assertThrows(ShimUsageException.class,
-                () -> start(Map.of(ShimSettings.GROUPING_ENV, "namespace", ShimSettings.LINGER_ENV, "forever"), StartActionTest::ffmSeenByReaper)
+                () -> start(Map.of(ShimSettings.GROUPING_ENV, "namespace", ShimSettings.LINGER_ENV, "forever"), StartActionTest::jnrSeenByReaper)
                         .run(flags("c8", false)));
         assertEquals("invalid environment variable JRUNC_LINGER=\"forever\": \"forever\" is not a duration (e.g. 0, 500ms, 30s, 5m)",
                 e.getMessage());
