@@ -2,14 +2,11 @@ package io.jrunc.bench;
 
 import io.jrunc.it.harness.ShimAddress;
 import io.jrunc.it.harness.ShimUnderTest;
-import io.jrunc.proto.task.v2.ConnectRequest;
-import io.jrunc.proto.task.v2.ConnectResponse;
 import io.jrunc.proto.task.v2.StateRequest;
 import io.jrunc.proto.task.v2.StateResponse;
 import io.jrunc.proto.types.task.Status;
 import io.jrunc.ttrpc.CallOptions;
 import io.jrunc.ttrpc.TtrpcClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,11 +70,11 @@ final class ManyConnectionsStateBench implements Workload {
                 for (ShimTrial t : ShimTrial.inTurn(round, go, java)) {
                     Path socket = sockets.get(t.shim());
                     if (!t.stopped() && socket != null) {
-                        long before = round > 0 ? shimCpuTicks(socket) : 0;
+                        long before = round > 0 ? ShimCpu.ticks(socket) : 0;
                         round(t, socket, ids.get(t.shim()), round > 0, retries.get(t.shim()),
                                 firstCalls.get(t.shim()), laterCalls.get(t.shim()));
                         if (round > 0) {
-                            cpuTicks.merge(t.shim(), shimCpuTicks(socket) - before, Long::sum);
+                            cpuTicks.merge(t.shim(), ShimCpu.ticks(socket) - before, Long::sum);
                         }
                     }
                 }
@@ -86,8 +83,8 @@ final class ManyConnectionsStateBench implements Workload {
             // clients, so a shim that needs more CPU per call leaves less to them and lengthens everyone's tail.
             long calls = (long) ROUNDS * CONNECTIONS * CALLS;
             table.note("shim CPU per State call (user+system, measured rounds): GO "
-                    + microsPerCall(cpuTicks.get(ShimUnderTest.GO), calls) + " µs, JAVA "
-                    + microsPerCall(cpuTicks.get(ShimUnderTest.JAVA), calls) + " µs");
+                    + ShimCpu.microsPer(cpuTicks.get(ShimUnderTest.GO), calls) + " µs, JAVA "
+                    + ShimCpu.microsPer(cpuTicks.get(ShimUnderTest.JAVA), calls) + " µs");
         } finally {
             containers.removeAll(new ArrayList<>(ids.values())).forEach(f -> System.out.println("  " + f));
         }
@@ -146,26 +143,6 @@ final class ManyConnectionsStateBench implements Workload {
             first.forEach(firstCalls::add);
             later.forEach(laterCalls::add);
         }
-    }
-
-    /** utime + stime of the process serving {@code socket} (its Connect answer names it), in clock ticks. */
-    private static long shimCpuTicks(Path socket) {
-        try (TtrpcClient client = TtrpcClient.connect(socket)) {
-            int pid = client.call(StateRoundTripBench.TASK_SERVICE, "Connect", ConnectRequest.getDefaultInstance(),
-                    ConnectResponse.parser(), CALL).getShimPid();
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
-        } catch (Exception e) {
-            return Long.MIN_VALUE / 4; // shows as a negative, nonsensical figure rather than a plausible one
-        }
-    }
-
-    private static String microsPerCall(Long ticks, long calls) {
-        if (ticks == null) {
-            return "n/a";
-        }
-        return String.format("%.1f", ticks * 10_000.0 / calls); // 100 ticks per second on Linux
     }
 
     /** Connects, retrying (and counting) while the listen backlog is full. */
