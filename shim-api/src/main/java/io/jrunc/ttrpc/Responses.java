@@ -1,8 +1,8 @@
 package io.jrunc.ttrpc;
 
 import com.google.protobuf.Message;
-import com.google.rpc.Status;
 import io.jrunc.proto.ttrpc.Response;
+import io.jrunc.proto.ttrpc.Status;
 
 /** Encodes the ttrpc {@code Response} envelope the server writes back. */
 final class Responses {

@@ -1,9 +1,9 @@
 package io.jrunc.ttrpc;
 
 import com.google.protobuf.Message;
-import com.google.rpc.Status;
 import io.jrunc.proto.ttrpc.Request;
 import io.jrunc.proto.ttrpc.Response;
+import io.jrunc.proto.ttrpc.Status;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

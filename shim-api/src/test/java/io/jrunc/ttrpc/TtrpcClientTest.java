@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.StringValue;
-import com.google.rpc.Status;
 import io.jrunc.proto.ttrpc.KeyValue;
 import io.jrunc.proto.ttrpc.Request;
 import io.jrunc.proto.ttrpc.Response;
+import io.jrunc.proto.ttrpc.Status;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

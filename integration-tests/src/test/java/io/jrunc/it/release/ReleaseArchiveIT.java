@@ -18,17 +18,25 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
  * The release archive as an operator uses it: unpacked into a fresh directory, installed with its own
  * {@code bin/jrunc-install} under a temporary prefix, and used by a private containerd whose PATH has
  * that prefix's bin and no JDK, with JAVA_HOME unset: a container and an exec run through it, and the
- * shim daemon's executable is the archive's own Java runtime under the prefix.
+ * shim daemon's executable is the archive's own Java runtime under the prefix. The archive ships what runs:
+ * no jar of the tests' gRPC client (gRPC, Guava and their companions) and no containerd client or CRI classes.
  */
 class ReleaseArchiveIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** Jars only the integration tests' containerd/CRI client (gRPC) needs; none of them may ship. */
+    private static final Pattern TEST_CLIENT_JAR = Pattern.compile("(grpc-|guava-|failureaccess-|listenablefuture-"
+            + "|perfmark-|proto-google-common-protos-|javax\\.annotation-|jsr305-|error_prone_annotations-"
+            + "|j2objc-annotations-|animal-sniffer-annotations-|checker-qual-).*\\.jar");
     private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     @Test
@@ -51,6 +59,7 @@ class ReleaseArchiveIT {
             }
             assertTrue(Files.isExecutable(home.resolve("runtime/bin/java")), "the archive bundles a Java runtime");
             assertTrue(Files.isRegularFile(home.resolve("lib/jrunc.aot")), "the archive bundles an AOT cache");
+            assertShipsOnlyWhatRuns(home.resolve("lib"));
 
             Path prefix = tmp.resolve("prefix");
             CommandResult install = run(List.of(home.resolve("bin/jrunc-install").toString(), prefix.toString())).orThrow();
@@ -106,6 +115,38 @@ class ReleaseArchiveIT {
         } finally {
             FileTrees.deleteRecursively(tmp);
         }
+    }
+
+    /**
+     * lib/ holds the shim's jars and none of the test client's, and jrunc-proto holds the shim's wire schemas
+     * only: no gRPC stubs, no containerd client services (containers, tasks, events, namespaces, version) and no
+     * CRI, which are generated in the integration tests.
+     */
+    private static void assertShipsOnlyWhatRuns(Path lib) throws IOException {
+        List<String> jars;
+        try (Stream<Path> files = Files.list(lib)) {
+            jars = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).sorted().toList();
+        }
+        assertEquals(List.of(), jars.stream().filter(n -> TEST_CLIENT_JAR.matcher(n).matches()).toList(),
+                "jars only the tests' gRPC client needs are not shipped; lib/ has " + jars);
+        assertTrue(jars.stream().anyMatch(n -> n.startsWith("protobuf-java-")), "lib/ has protobuf-java: " + jars);
+        List<String> protoJars = jars.stream().filter(n -> n.startsWith("jrunc-proto-")).toList();
+        assertEquals(1, protoJars.size(), "one jrunc-proto jar in lib/: " + jars);
+        try (ZipFile proto = new ZipFile(lib.resolve(protoJars.getFirst()).toFile())) {
+            List<String> names = proto.stream().map(ZipEntry::getName).toList();
+            assertTrue(names.contains("io/jrunc/proto/task/v2/CreateTaskRequest.class"), "the shim API is there");
+            List<String> clientOnly = names.stream()
+                    .filter(n -> !n.endsWith("/"))
+                    .filter(n -> n.contains("Grpc") || n.startsWith("io/jrunc/proto/cri/") || n.startsWith("k8s/")
+                            || clientService(n, "io/jrunc/proto/services/") || clientService(n, "containerd/services/"))
+                    .toList();
+            assertEquals(List.of(), clientOnly, "jrunc-proto ships no client or CRI schemas");
+        }
+    }
+
+    /** A class or .proto under a services root other than the ttrpc events service (which the shim calls). */
+    private static boolean clientService(String entry, String servicesRoot) {
+        return entry.startsWith(servicesRoot) && !entry.startsWith(servicesRoot + "events/ttrpc/");
     }
 
     private static void waitUntilStopped(Ctr ctr, String id) throws InterruptedException {
