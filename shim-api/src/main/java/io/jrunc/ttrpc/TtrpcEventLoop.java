@@ -55,4 +55,21 @@ public final class TtrpcEventLoop {
     public static EventLoopGroup group() {
         return Holder.GROUP;
     }
+
+    /**
+     * One thread that only accepts connections for the servers (Netty's "boss"): a burst of new connections
+     * (every client of a busy node at once) is taken in while the call loops are busy, instead of 16 per
+     * loop iteration behind their reads. Started by the first server; clients never start it. Measured with
+     * 500 clients connecting at once, 20 State calls each (ManyConnectionsStateBench, two alternating runs
+     * each): median 16.6/16.2 ms without it, 12.2/11.6 ms with it; the daemon's CPU per call 35/29 us
+     * without, 23/25 us with.
+     */
+    public static EventLoopGroup acceptor() {
+        return AcceptorHolder.GROUP;
+    }
+
+    private static final class AcceptorHolder {
+        static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("ttrpc-accept", true), EpollIoHandler.newFactory());
+    }
 }

@@ -183,7 +183,7 @@ public final class TtrpcServer implements AutoCloseable {
     private ServerBootstrap bootstrap() {
         EventLoopGroup loop = TtrpcEventLoop.group();
         return new ServerBootstrap()
-                .group(loop, loop)
+                .group(TtrpcEventLoop.acceptor(), loop)
                 .option(ChannelOption.SO_BACKLOG, ListenBacklog.value())
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, ServerConnection.WATER_MARK)
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
