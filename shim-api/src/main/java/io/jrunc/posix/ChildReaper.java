@@ -111,6 +111,16 @@ public final class ChildReaper implements Reaper {
         }
     }
 
+    /** Whether the loop sleeps until the next spawn, having no child to wait for (tests wait for this state). */
+    boolean sleepingUntilSpawn() {
+        lock.lock();
+        try {
+            return lock.hasWaiters(childAdded);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Sleeps until a spawn after generation {@code seen}, or close. */
     private void awaitChild(long seen) {
         lock.lock();

@@ -180,7 +180,12 @@ class ChildReaperTest {
     @Test
     void aReaperWithoutChildrenWakesForTheNextSpawn() throws Exception {
         assertEquals(0, exitOf(reaper.spawn(shell("exit 0"))).status());
-        Thread.sleep(200); // the loop has hit ECHILD and sleeps on its condition
+        // Wait for the state under test: the loop hit ECHILD and sleeps on its condition.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!reaper.sleepingUntilSpawn()) {
+            assertTrue(System.nanoTime() < deadline, "the reaper never went to sleep without children");
+            Thread.sleep(1);
+        }
         assertEquals(8, exitOf(reaper.spawn(shell("exit 8"))).status());
     }
 

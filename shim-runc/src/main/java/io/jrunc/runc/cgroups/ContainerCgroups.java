@@ -44,9 +44,9 @@ public final class ContainerCgroups {
         this.v1 = new V1MetricsReader(locator.proc());
     }
 
-    /** The host's cgroups (/sys/fs/cgroup, mode detected), OOMs published to containerd as /tasks/oom. */
-    public static ContainerCgroups forHost(Supplier<Posix> posix, EventPublisher events) {
-        return new ContainerCgroups(CgroupLocator.host(), posix,
+    /** The cgroups {@code locator} finds (the host's: {@link CgroupLocator#host()}), OOMs published to containerd as /tasks/oom. */
+    public static ContainerCgroups publishingOoms(CgroupLocator locator, Supplier<Posix> posix, EventPublisher events) {
+        return new ContainerCgroups(locator, posix,
                 id -> events.publish(OOM_TOPIC, TaskOOM.newBuilder().setContainerId(id).build()));
     }
 

@@ -41,6 +41,11 @@ final class ExitOrdering {
         initReaped = true;
     }
 
+    /** Whether the init's exit is held until running execs finish (tests wait for this state). */
+    synchronized boolean holdsInitExit() {
+        return pendingInitExit != null;
+    }
+
     /** Runs {@code publishInitExit} now when no exec runs, else when the last one finished. */
     void afterRunningExecs(Runnable publishInitExit) {
         synchronized (this) {

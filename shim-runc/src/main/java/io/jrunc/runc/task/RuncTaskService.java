@@ -37,6 +37,7 @@ import io.jrunc.proto.task.v2.WaitRequest;
 import io.jrunc.proto.task.v2.WaitResponse;
 import io.jrunc.proto.types.task.ProcessInfo;
 import io.jrunc.proto.types.task.Status;
+import io.jrunc.runc.cgroups.CgroupLocator;
 import io.jrunc.runc.cgroups.ContainerCgroups;
 import io.jrunc.runc.io.ProcessIoFactory;
 import io.jrunc.runc.io.StdioLoop;
@@ -62,6 +63,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -91,12 +93,15 @@ public final class RuncTaskService implements TaskService {
 
     RuncTaskService(ShimContext context, CommandRunner runner, RootfsMounter mounter, ProcessIoFactory ioFactory,
             String version) {
-        this(context, runner, mounter, ioFactory, version, ContainerFactory.SYSTEMD_RUNTIME_DIR);
+        this(context, runner, mounter, ioFactory, version, ContainerFactory.SYSTEMD_RUNTIME_DIR, CgroupLocator.host());
     }
 
-    /** @param systemdRuntimeDir whose existence tells that systemd runs the host (for the SystemdCgroup option) */
+    /**
+     * @param systemdRuntimeDir whose existence tells that systemd runs the host (for the SystemdCgroup option)
+     * @param cgroupLocator where container cgroups are found for metrics and OOM events (the host's, or a test's)
+     */
     RuncTaskService(ShimContext context, CommandRunner runner, RootfsMounter mounter, ProcessIoFactory ioFactory,
-            String version, Path systemdRuntimeDir) {
+            String version, Path systemdRuntimeDir, CgroupLocator cgroupLocator) {
         this.context = context;
         this.events = context.events();
         this.version = version;
@@ -104,7 +109,7 @@ public final class RuncTaskService implements TaskService {
         StdioFactory stdio = new StdioFactory(ioFactory, runner.posix(), context.reaper(), namespace);
         this.factory = new ContainerFactory(runner, mounter, stdio, namespace, systemdRuntimeDir);
         this.execs = new ExecOperations(events, containers, runner.posix());
-        this.cgroups = ContainerCgroups.forHost(Posix::get, events);
+        this.cgroups = ContainerCgroups.publishingOoms(cgroupLocator, Posix::get, events);
         ExitDispatcher.start(context.reaper(), this::onExit);
     }
 
@@ -187,6 +192,11 @@ public final class RuncTaskService implements TaskService {
                 .setExitStatus(exit.status())
                 .setExitedAt(Timestamps.ofOptional(exit.exitedAt()))
                 .build();
+    }
+
+    /** The container with this id, if this service holds it (tests in this package look at its state). */
+    Optional<Container> findContainer(String id) {
+        return containers.find(id);
     }
 
     @Override

@@ -234,11 +234,15 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
         assertStatus(ErrorKind.UNKNOWN, "cannot start a running process", () -> startExec("c1", "e1"));
 
         kill("c1", "", 9);
-        awaitReaped(initPid);
-        // The init is gone, but its exit waits for e1's.
+        // The init is gone, but its exit waits for e1's: wait until the service holds it (the real condition).
+        ExitOrdering ordering = service.findContainer("c1").orElseThrow().exitOrdering();
+        long deadline = System.nanoTime() + EVENT_WAIT.toNanos();
+        while (!ordering.holdsInitExit()) {
+            assertTrue(System.nanoTime() < deadline, "the init's exit (pid " + initPid + ") was never held for e1");
+            Thread.sleep(5);
+        }
         assertStatus(ErrorKind.FAILED_PRECONDITION, "container c1 init process is not running: failed precondition",
                 () -> startExec("c1", "e2"));
-        Thread.sleep(300);
         assertFalse(events.topics().contains("/tasks/exit"), events.topics().toString());
         assertEquals(Status.RUNNING, state("c1", "").getStatus());
 
@@ -253,15 +257,6 @@ class ExecTaskTest extends FakeRuncServiceTestBase {
         }
         assertEquals(List.of("e1", "c1"), exits.stream().map(TaskExit::getId).toList());
         service.delete(DeleteRequest.newBuilder().setId("c1").build());
-    }
-
-    /** Until the reaper collected {@code pid}, and a moment for the exit dispatcher to see it. */
-    private static void awaitReaped(int pid) throws InterruptedException {
-        long deadline = System.nanoTime() + EVENT_WAIT.toNanos();
-        while (Files.exists(Path.of("/proc/" + pid)) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        Thread.sleep(200);
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.Any;
 import io.jrunc.posix.Posix;
+import io.jrunc.runc.cgroups.CgroupLocator;
+import io.jrunc.runc.cgroups.CgroupMode;
 import io.jrunc.posix.PosixException;
 import io.jrunc.proto.runc.v1.Options;
 import io.jrunc.proto.task.v2.CreateTaskRequest;
@@ -77,7 +79,21 @@ abstract class FakeRuncServiceTestBase {
         Posix posix = Natives.posix();
         return new RuncTaskService(new ShimContext(flags, events, Natives.reaper(), lifecycle),
                 new CommandRunner(Natives.reaper(), posix), new RootfsMounter(posix), new ProcessIoFactory(posix, Natives.stdioLoop()),
-                "test-version", systemdRuntimeDir);
+                "test-version", systemdRuntimeDir, testCgroups());
+    }
+
+    /**
+     * An empty cgroup v2 hierarchy of this test: the service looks for container cgroups there, never in the host's
+     * /sys/fs/cgroup (a fake container's process lives in the test JVM's cgroup, not one of its own).
+     */
+    CgroupLocator testCgroups() {
+        try {
+            Path root = Files.createDirectories(dir.resolve("cgroup"));
+            Files.writeString(root.resolve("cgroup.controllers"), "cpu memory pids\n");
+            return new CgroupLocator(CgroupMode.V2, root, Path.of("/proc"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Kills every fake container and exec process still alive. */
