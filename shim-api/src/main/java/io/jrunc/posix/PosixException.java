@@ -5,7 +5,8 @@ public class PosixException extends Exception {
     private final int errno;
 
     public PosixException(String call, int errno, String detail) {
-        super(call + " failed: " + detail + " (errno " + errno + ")");
+        // EAGAIN is flow control on non-blocking fds (every drained pipe ends with it): no stack trace to fill.
+        super(call + " failed: " + detail + " (errno " + errno + ")", null, true, errno != Errno.EAGAIN);
         this.errno = errno;
     }
 

@@ -243,7 +243,9 @@ final class StreamCopy {
     }
 
     private void writeFailed(PosixException e) {
-        LOG.log(Level.WARNING, "copying " + name + " stopped: " + e.getMessage());
+        // EPIPE: the reader went away (an exec that never read its stdin exited, a client stopped reading);
+        // an ordinary end, not worth a warning in containerd's log on every exec (the Go shim is silent too).
+        LOG.log(e.errno() == Errno.EPIPE ? Level.DEBUG : Level.WARNING, "copying " + name + " stopped: " + e.getMessage());
         if (dropAfterWriteError) {
             mode = Mode.DROP;
             pending = null;
