@@ -1,6 +1,6 @@
 package io.jrunc.runc.runc;
 
-import io.jrunc.shim.json.Json;
+import io.jrunc.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 
