@@ -1,4 +1,4 @@
-package io.jrunc.runc.runc;
+package io.jrunc.runc.cli;
 
 import io.jrunc.json.Json;
 import java.util.ArrayList;
