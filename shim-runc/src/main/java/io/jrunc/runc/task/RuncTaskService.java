@@ -38,6 +38,7 @@ import io.jrunc.proto.task.v2.WaitResponse;
 import io.jrunc.proto.types.task.ProcessInfo;
 import io.jrunc.proto.types.task.Status;
 import io.jrunc.runc.cgroups.ContainerCgroups;
+import io.jrunc.runc.io.ProcessIo;
 import io.jrunc.runc.io.ProcessIoFactory;
 import io.jrunc.runc.io.StdioLoop;
 import io.jrunc.runc.mount.RootfsMounter;
@@ -60,7 +61,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 
@@ -71,8 +71,6 @@ import java.util.concurrent.ExecutionException;
  * delete.
  */
 public final class RuncTaskService implements TaskService {
-    /** How long an init's exit report waits for its stdout/stderr copies (as long as Delete's drain). */
-    private static final Duration OUTPUT_DRAIN_BEFORE_EXIT = Duration.ofSeconds(2);
     private static final Logger LOG = System.getLogger(RuncTaskService.class.getName());
 
     private final ShimContext context;
@@ -422,7 +420,7 @@ public final class RuncTaskService implements TaskService {
     private static void awaitOutput(InitProcess init) {
         init.io().ifPresent(io -> {
             try {
-                io.awaitOutputDrained(OUTPUT_DRAIN_BEFORE_EXIT);
+                io.awaitOutputDrained(ProcessIo.OUTPUT_DRAIN_TIMEOUT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
