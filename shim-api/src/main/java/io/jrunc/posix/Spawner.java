@@ -26,7 +26,6 @@ public final class Spawner {
     static final int AF_UNIX = 1;
     static final int SOCK_STREAM = 1;
     static final int SOCK_CLOEXEC = 02000000;
-    static final int SUN_PATH_MAX = 108;
 
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -87,8 +86,9 @@ public final class Spawner {
     /** struct sockaddr_un: sa_family_t (little-endian u16) then the NUL-terminated path. */
     static byte[] socketAddress(String call, Path path) throws PosixException {
         byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        if (name.length >= SUN_PATH_MAX) {
-            throw new PosixException(call, Errno.EINVAL, "socket path longer than " + (SUN_PATH_MAX - 1) + " bytes: " + path);
+        if (name.length >= UnixSockets.SUN_PATH_MAX) {
+            throw new PosixException(call, Errno.EINVAL,
+                    "socket path longer than " + (UnixSockets.SUN_PATH_MAX - 1) + " bytes: " + path);
         }
         byte[] address = new byte[2 + name.length + 1];
         address[0] = AF_UNIX;

@@ -17,7 +17,12 @@ public record ShimSocketAddress(Path path) {
     /** Hard-wired in containerd 1.6-2.2, independent of its state directory. */
     public static final Path DEFAULT_SOCKET_DIR = Path.of("/run/containerd/s");
 
-    /** Longest socket path the Go shim accepts (sun_path minus room for the terminator and abstract prefix). */
+    /**
+     * Longest socket path the Go shim accepts: two bytes under the kernel's
+     * {@link io.jrunc.posix.UnixSockets#SUN_PATH_MAX} (108), one for the terminating NUL and one for the abstract
+     * socket prefix the Go shim leaves room for. Stricter than the kernel's own 107-byte limit on purpose, so
+     * that jrunc refuses exactly the addresses the Go shim refuses.
+     */
     public static final int MAX_PATH_BYTES = 106;
 
     private static final String SCHEME = "unix://";

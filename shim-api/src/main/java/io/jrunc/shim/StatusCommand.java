@@ -1,6 +1,6 @@
 package io.jrunc.shim;
 
-import io.jrunc.shim.json.Json;
+import io.jrunc.json.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.jrunc.ttrpc;
 
+import io.jrunc.posix.UnixSockets;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -138,8 +139,9 @@ public final class TtrpcServer implements AutoCloseable {
     private static TtrpcServer bind(Path socketPath, ServiceRegistry registry, ExecutorService handlers, boolean owns) {
         Path path = socketPath.toAbsolutePath();
         int length = path.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (length >= 108) {
-            String message = "socket path is " + length + " bytes, the kernel limit is 107: " + path;
+        if (length >= UnixSockets.SUN_PATH_MAX) {
+            String message = "socket path is " + length + " bytes, the kernel limit is "
+                    + (UnixSockets.SUN_PATH_MAX - 1) + ": " + path;
             throw new UncheckedIOException(message, new IOException(message));
         }
         try {

@@ -3,7 +3,7 @@ package io.jrunc.runc;
 import io.jrunc.posix.Posix;
 import io.jrunc.runc.cgroups.CgroupLocator;
 import io.jrunc.runc.cgroups.CgroupMode;
-import io.jrunc.runc.runc.RuncConfig;
+import io.jrunc.runc.cli.RuncConfig;
 import io.jrunc.shim.host.HostProbe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

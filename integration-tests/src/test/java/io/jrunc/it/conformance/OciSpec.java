@@ -2,7 +2,7 @@ package io.jrunc.it.conformance;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import io.jrunc.shim.json.Json;
+import io.jrunc.json.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -18,7 +18,7 @@ import io.jrunc.proto.services.tasks.v1.CreateTaskRequest;
 import io.jrunc.proto.services.tasks.v1.DeleteTaskRequest;
 import io.jrunc.proto.services.tasks.v1.StartRequest;
 import io.jrunc.proto.services.tasks.v1.WaitRequest;
-import io.jrunc.shim.json.Json;
+import io.jrunc.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

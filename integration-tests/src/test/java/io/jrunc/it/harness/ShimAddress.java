@@ -42,7 +42,7 @@ public final class ShimAddress {
         try {
             if (!Files.exists(bundle.resolve("address")) && Files.exists(bundle.resolve(BOOTSTRAP_FILE))) {
                 String json = Files.readString(bundle.resolve(BOOTSTRAP_FILE), StandardCharsets.UTF_8);
-                return socketPath(io.jrunc.shim.json.Json.string(io.jrunc.shim.json.Json.parseObject(json), "address")
+                return socketPath(io.jrunc.json.Json.string(io.jrunc.json.Json.parseObject(json), "address")
                         .orElseThrow(() -> new IOException("no address in " + bundle.resolve(BOOTSTRAP_FILE) + ": " + json)));
             }
             String address = Files.readString(bundle.resolve("address"), StandardCharsets.UTF_8).strip();

@@ -1,5 +1,6 @@
 package io.jrunc.it.terminal;
 
+import io.jrunc.posix.Errno;
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.function.Predicate;
  */
 final class PtySession implements AutoCloseable {
     private static final int SIGWINCH = 28;
-    private static final int EIO = 5;
 
     private final Posix posix;
     private final List<String> command;
@@ -159,10 +159,10 @@ final class PtySession implements AutoCloseable {
                 try {
                     n = posix.read(master, buffer, 0, buffer.length);
                 } catch (PosixException e) {
-                    if (e.errno() == EIO && !process.isAlive()) {
+                    if (e.errno() == Errno.EIO && !process.isAlive()) {
                         break; // nobody holds the terminal any more
                     }
-                    if (e.errno() == EIO) {
+                    if (e.errno() == Errno.EIO) {
                         Thread.sleep(20);
                         continue;
                     }

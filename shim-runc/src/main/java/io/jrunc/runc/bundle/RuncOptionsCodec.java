@@ -7,7 +7,7 @@ import io.jrunc.proto.linux.runc.CreateOptions;
 import io.jrunc.proto.linux.runc.RuncOptions;
 import io.jrunc.proto.runc.v1.Options;
 import io.jrunc.shim.errors.ShimException;
-import io.jrunc.shim.json.Json;
+import io.jrunc.json.Json;
 import io.jrunc.shim.typeurl.TypeUrls;
 import java.util.LinkedHashMap;
 import java.util.List;

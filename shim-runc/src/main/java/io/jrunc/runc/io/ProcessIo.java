@@ -29,6 +29,13 @@ public interface ProcessIo extends AutoCloseable {
      */
     void start() throws IoException;
 
+    /**
+     * How long the end of a process (its exit report, its Delete) waits for {@link #awaitOutputDrained}: 2 s, as
+     * the Go shim waits for its IO copies in Delete. Long enough for the copies to reach the client once the
+     * process closed its ends; bounded because a child that inherited stdout/stderr can keep them open for ever.
+     */
+    Duration OUTPUT_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
     /** Waits until stdout and stderr were copied to the end (the process and its children closed them). */
     boolean awaitOutputDrained(Duration timeout) throws InterruptedException;
 

@@ -1,5 +1,6 @@
 package io.jrunc.runc.mount;
 
+import io.jrunc.posix.Errno;
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import io.jrunc.proto.types.Mount;
@@ -12,9 +13,6 @@ public final class RootfsMounter {
     /** The kernel copies at most one page of mount data. */
     static final int MAX_DATA = 4096;
 
-    private static final int EINVAL = 22;
-    private static final int ENOENT = 2;
-    private static final int EBUSY = 16;
     private static final int BUSY_RETRIES = 50;
     private static final long BUSY_WAIT_MILLIS = 50;
 
@@ -75,7 +73,7 @@ public final class RootfsMounter {
             try {
                 unmountOnce(target);
             } catch (PosixException e) {
-                if (e.errno() == EINVAL || e.errno() == ENOENT) {
+                if (e.errno() == Errno.EINVAL || e.errno() == Errno.ENOENT) {
                     return;
                 }
                 throw e;
@@ -89,7 +87,7 @@ public final class RootfsMounter {
                 posix.unmount(target, 0);
                 return;
             } catch (PosixException e) {
-                if (e.errno() != EBUSY || attempt >= BUSY_RETRIES) {
+                if (e.errno() != Errno.EBUSY || attempt >= BUSY_RETRIES) {
                     throw e;
                 }
                 sleepQuietly();

@@ -1,8 +1,8 @@
 package io.jrunc.runc.process;
 
-import io.jrunc.runc.runc.CriuOptions;
-import io.jrunc.runc.runc.Runc;
-import io.jrunc.runc.runc.RuncException;
+import io.jrunc.runc.cli.CriuOptions;
+import io.jrunc.runc.cli.Runc;
+import io.jrunc.runc.cli.RuncException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

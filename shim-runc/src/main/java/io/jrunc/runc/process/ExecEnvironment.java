@@ -1,7 +1,7 @@
 package io.jrunc.runc.process;
 
 import io.jrunc.posix.Posix;
-import io.jrunc.runc.runc.Runc;
+import io.jrunc.runc.cli.Runc;
 import java.nio.file.Path;
 
 /**

@@ -9,13 +9,12 @@ import io.jrunc.runc.io.IoException;
 import io.jrunc.runc.io.ProcessIo;
 import io.jrunc.runc.io.ProcessIoFactory;
 import io.jrunc.runc.io.StdioSpec;
-import io.jrunc.runc.runc.ExecOptions;
-import io.jrunc.runc.runc.RuncException;
+import io.jrunc.runc.cli.ExecOptions;
+import io.jrunc.runc.cli.RuncException;
 import io.jrunc.shim.errors.ShimException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,8 +26,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * always precedes the exit.
  */
 public final class ExecProcess implements ContainerProcess {
-    /** How long Delete waits for the last output to reach the client, as the Go shim. */
-    static final Duration IO_DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     private final String id;
     private final byte[] spec;
@@ -257,7 +254,7 @@ public final class ExecProcess implements ContainerProcess {
                 held = io;
             }
             if (held != null) {
-                held.awaitOutputDrained(IO_DRAIN_TIMEOUT);
+                held.awaitOutputDrained(ProcessIo.OUTPUT_DRAIN_TIMEOUT);
                 held.close();
             }
             try {

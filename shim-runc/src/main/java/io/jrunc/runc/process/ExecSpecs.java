@@ -1,7 +1,7 @@
 package io.jrunc.runc.process;
 
-import io.jrunc.shim.json.Json;
-import io.jrunc.shim.json.JsonException;
+import io.jrunc.json.Json;
+import io.jrunc.json.JsonException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -9,14 +9,13 @@ import io.jrunc.runc.io.IoException;
 import io.jrunc.runc.io.ProcessIo;
 import io.jrunc.runc.io.StdioSpec;
 import io.jrunc.runc.mount.RootfsMounter;
-import io.jrunc.runc.runc.RestoreOptions;
-import io.jrunc.runc.runc.Runc;
-import io.jrunc.runc.runc.RuncException;
+import io.jrunc.runc.cli.RestoreOptions;
+import io.jrunc.runc.cli.Runc;
+import io.jrunc.runc.cli.RuncException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,8 +28,6 @@ import java.util.function.Consumer;
  */
 public final class InitProcess implements ContainerProcess {
     private static final Logger LOG = System.getLogger(InitProcess.class.getName());
-    /** How long Delete waits for the last output to reach the client, as the Go shim. */
-    static final Duration IO_DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
     private final String id;
     /** 0 until a restored container has started. */
@@ -432,7 +429,7 @@ public final class InitProcess implements ContainerProcess {
     }
 
     private ExitState deleteHeld() throws InterruptedException {
-        io.awaitOutputDrained(IO_DRAIN_TIMEOUT);
+        io.awaitOutputDrained(ProcessIo.OUTPUT_DRAIN_TIMEOUT);
         String failure = null;
         try {
             runc.delete(id, false);

@@ -1,6 +1,6 @@
 package io.jrunc.runc.process;
 
-import io.jrunc.runc.runc.CriuOptions;
+import io.jrunc.runc.cli.CriuOptions;
 import java.nio.file.Path;
 
 /**

@@ -5,7 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.jrunc.proto.runc.v1.CheckpointOptions;
 import io.jrunc.proto.task.v2.CheckpointTaskRequest;
 import io.jrunc.runc.process.CheckpointPlan;
-import io.jrunc.runc.runc.CriuOptions;
+import io.jrunc.runc.cli.CriuOptions;
 import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.typeurl.TypeUrls;
 import java.nio.file.Path;

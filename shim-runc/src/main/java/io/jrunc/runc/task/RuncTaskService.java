@@ -39,6 +39,7 @@ import io.jrunc.proto.types.task.ProcessInfo;
 import io.jrunc.proto.types.task.Status;
 import io.jrunc.runc.cgroups.CgroupLocator;
 import io.jrunc.runc.cgroups.ContainerCgroups;
+import io.jrunc.runc.io.ProcessIo;
 import io.jrunc.runc.io.ProcessIoFactory;
 import io.jrunc.runc.io.StdioLoop;
 import io.jrunc.runc.mount.RootfsMounter;
@@ -48,20 +49,19 @@ import io.jrunc.runc.process.InitProcess;
 import io.jrunc.runc.process.PidClaim;
 import io.jrunc.runc.process.ProcessStatus;
 import io.jrunc.runc.process.TaskErrors;
-import io.jrunc.runc.runc.CommandRunner;
-import io.jrunc.runc.runc.RuncException;
+import io.jrunc.runc.cli.CommandRunner;
+import io.jrunc.runc.cli.RuncException;
 import io.jrunc.shim.ShimContext;
 import io.jrunc.shim.errors.ShimException;
 import io.jrunc.shim.event.EventPublisher;
-import io.jrunc.shim.json.Json;
-import io.jrunc.shim.json.JsonException;
+import io.jrunc.json.Json;
+import io.jrunc.json.JsonException;
 import io.jrunc.shim.task.TaskService;
 import io.jrunc.shim.typeurl.TypeUrls;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -73,8 +73,6 @@ import java.util.concurrent.ExecutionException;
  * delete.
  */
 public final class RuncTaskService implements TaskService {
-    /** How long an init's exit report waits for its stdout/stderr copies (as long as Delete's drain). */
-    private static final Duration OUTPUT_DRAIN_BEFORE_EXIT = Duration.ofSeconds(2);
     private static final Logger LOG = System.getLogger(RuncTaskService.class.getName());
 
     private final ShimContext context;
@@ -432,7 +430,7 @@ public final class RuncTaskService implements TaskService {
     private static void awaitOutput(InitProcess init) {
         init.io().ifPresent(io -> {
             try {
-                io.awaitOutputDrained(OUTPUT_DRAIN_BEFORE_EXIT);
+                io.awaitOutputDrained(ProcessIo.OUTPUT_DRAIN_TIMEOUT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

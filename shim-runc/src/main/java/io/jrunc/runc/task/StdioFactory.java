@@ -6,7 +6,7 @@ import io.jrunc.runc.io.IoException;
 import io.jrunc.runc.io.ProcessIo;
 import io.jrunc.runc.io.ProcessIoFactory;
 import io.jrunc.runc.io.StdioSpec;
-import io.jrunc.runc.logging.BinaryIo;
+import io.jrunc.runc.io.BinaryIo;
 import io.jrunc.runc.logging.LoggerCommand;
 import io.jrunc.runc.process.IoOpener;
 

@@ -6,7 +6,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import io.jrunc.proto.task.v2.CheckpointTaskRequest;
 import io.jrunc.runc.process.CheckpointPlan;
-import io.jrunc.runc.runc.CriuOptions;
+import io.jrunc.runc.cli.CriuOptions;
 import io.jrunc.shim.errors.ErrorKind;
 import io.jrunc.shim.errors.ShimException;
 import java.nio.file.Path;

@@ -23,7 +23,7 @@ import io.jrunc.proto.types.task.Status;
 import io.jrunc.runc.testsupport.FakeRunc;
 import io.jrunc.runc.testsupport.RecordingEvents;
 import io.jrunc.shim.errors.ErrorKind;
-import io.jrunc.shim.json.Json;
+import io.jrunc.json.Json;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

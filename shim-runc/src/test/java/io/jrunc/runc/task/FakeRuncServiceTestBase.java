@@ -17,7 +17,7 @@ import io.jrunc.proto.task.v2.WaitRequest;
 import io.jrunc.proto.task.v2.WaitResponse;
 import io.jrunc.runc.io.ProcessIoFactory;
 import io.jrunc.runc.mount.RootfsMounter;
-import io.jrunc.runc.runc.CommandRunner;
+import io.jrunc.runc.cli.CommandRunner;
 import io.jrunc.runc.testsupport.FakeRunc;
 import io.jrunc.runc.testsupport.Natives;
 import io.jrunc.runc.testsupport.RecordingEvents;

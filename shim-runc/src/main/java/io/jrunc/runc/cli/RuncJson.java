@@ -1,6 +1,6 @@
-package io.jrunc.runc.runc;
+package io.jrunc.runc.cli;
 
-import io.jrunc.shim.json.Json;
+import io.jrunc.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 

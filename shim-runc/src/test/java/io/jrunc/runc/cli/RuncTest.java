@@ -1,4 +1,4 @@
-package io.jrunc.runc.runc;
+package io.jrunc.runc.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 

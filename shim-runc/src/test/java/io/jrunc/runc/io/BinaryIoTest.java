@@ -1,10 +1,10 @@
-package io.jrunc.runc.logging;
+package io.jrunc.runc.io;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.ProcessExit;
-import io.jrunc.runc.io.IoException;
+import io.jrunc.runc.logging.LoggerCommand;
 import io.jrunc.runc.testsupport.Natives;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.jrunc.shim.json;
+package io.jrunc.json;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.jrunc.runc.runc;
+package io.jrunc.runc.cli;
 
 /**
  * A runc invocation that failed. The message reads like go-runc's ("runc did not terminate successfully:

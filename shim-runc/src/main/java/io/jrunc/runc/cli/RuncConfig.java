@@ -1,4 +1,4 @@
-package io.jrunc.runc.runc;
+package io.jrunc.runc.cli;
 
 import io.jrunc.proto.runc.v1.Options;
 import java.nio.file.Path;

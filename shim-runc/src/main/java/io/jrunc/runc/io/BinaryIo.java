@@ -1,10 +1,10 @@
-package io.jrunc.runc.logging;
+package io.jrunc.runc.io;
 
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;
 import io.jrunc.posix.Reaper;
-import io.jrunc.runc.io.IoException;
-import io.jrunc.runc.io.ProcessIo;
+import io.jrunc.runc.logging.BinaryLogger;
+import io.jrunc.runc.logging.LoggerCommand;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.jrunc.runc.runc;
+package io.jrunc.runc.cli;
 
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.PosixException;

@@ -1,4 +1,4 @@
-package io.jrunc.shim.json;
+package io.jrunc.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;

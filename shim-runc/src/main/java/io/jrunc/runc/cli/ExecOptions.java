@@ -1,4 +1,4 @@
-package io.jrunc.runc.runc;
+package io.jrunc.runc.cli;
 
 import java.nio.file.Path;
 import java.util.Map;

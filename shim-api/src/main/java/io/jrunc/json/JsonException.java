@@ -1,4 +1,4 @@
-package io.jrunc.shim.json;
+package io.jrunc.json;
 
 /** Text that is not JSON, or a value that cannot be written as JSON. */
 public class JsonException extends IllegalArgumentException {

@@ -1,7 +1,7 @@
-package io.jrunc.runc.runc;
+package io.jrunc.runc.cli;
 
-import io.jrunc.shim.json.Json;
-import io.jrunc.shim.json.JsonException;
+import io.jrunc.json.Json;
+import io.jrunc.json.JsonException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
