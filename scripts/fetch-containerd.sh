@@ -127,7 +127,7 @@ for v in $todo; do
     rm -f "$deb"
     chown root:root "$work"
     chmod 0755 "$work"
-    rm -rf "$cache/$v"
+    rm -rf "${cache:?}/$v"
     mv "$work" "$cache/$v"
     echo "containerd $v: $deb_version in $cache/$v/root/usr/bin ($out)"
 done

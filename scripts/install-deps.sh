@@ -1,11 +1,11 @@
 #!/bin/sh
 # Installs, when missing, what jrunc's build, demo and tests need on Debian 12:
-# runc, containerd 1.6 (with ctr and the reference Go shim), busybox-static, Maven,
+# runc, containerd 1.6 (with ctr and the reference Go shim), busybox-static, Maven, shellcheck,
 # and checks for the Temurin 25 JDK. Needs root. Idempotent.
 set -eu
 
 missing=""
-for pkg in runc containerd busybox-static maven; do
+for pkg in runc containerd busybox-static maven shellcheck; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
         missing="$missing $pkg"
     fi

@@ -11,7 +11,7 @@ jr_killed_status=137
 # jr_parse_args ARG...: containerd's own form only (-flag value, -debug, then start or delete last).
 # Sets jr_namespace jr_id jr_address jr_bundle jr_debug jr_action.
 jr_parse_args() {
-    jr_namespace= jr_id= jr_address= jr_bundle= jr_debug= jr_action=
+    jr_namespace='' jr_id='' jr_address='' jr_bundle='' jr_debug='' jr_action=''
     while [ $# -gt 0 ]; do
         case $1 in
             -namespace | -id | -address | -publish-binary | -bundle)
@@ -38,7 +38,7 @@ jr_parse_args() {
 # jr_has_X and jr_anno_X for X in grouping (io.jrunc.grouping), max (io.jrunc.max-containers),
 # group (io.containerd.runc.v2.group), sandbox (io.kubernetes.cri.sandbox-id).
 jr_read_annotations() {
-    jr_has_grouping= jr_has_max= jr_has_group= jr_has_sandbox= jr_anno_grouping= jr_anno_max= jr_anno_group= jr_anno_sandbox=
+    jr_has_grouping='' jr_has_max='' jr_has_group='' jr_has_sandbox='' jr_anno_grouping='' jr_anno_max='' jr_anno_group='' jr_anno_sandbox=''
     [ -f "$1" ] || return 1
     jr_json=$(cat -- "$1") || return 1
     case $jr_json in
@@ -100,7 +100,7 @@ jr_trim_blanks() {
 # jr_config and jr_config_found (empty when the file or the key is absent); unsure on any line
 # the JVM would reject.
 jr_config_value() {
-    jr_config= jr_config_found=
+    jr_config='' jr_config_found=''
     jr_config_file=${JRUNC_CONFIG:-/etc/jrunc/config.toml}
     [ -e "$jr_config_file" ] || return 0
     [ -f "$jr_config_file" ] && [ -r "$jr_config_file" ] || return 1
@@ -230,7 +230,7 @@ jr_socket_path() {
 # process that started at that time (field 22 of /proc/<pid>/stat). Sets jr_daemon_pid.
 jr_daemon_alive() {
     [ -S "$1" ] && [ -f "$1.pid" ] || return 1
-    jr_pid= jr_start= jr_extra=
+    jr_pid='' jr_start='' jr_extra=''
     read -r jr_pid jr_start jr_extra <"$1.pid" || return 1
     [ -z "$jr_extra" ] || return 1
     jr_process_alive "$jr_pid" "$jr_start" || return 1
@@ -259,7 +259,7 @@ jr_process_alive() {
 # stdin and falls back, the JVM gets the same bytes as stdin (else start fails: the JVM would misplace
 # the daemon).
 jr_fast_start() {
-    jr_stdin_taken=
+    jr_stdin_taken=''
     jr_fast_join && return 0
     if [ -n "$jr_stdin_taken" ] && ! jr_give_back_stdin; then
         printf '%s\n' "containerd-shim-jrunc-v2: cannot keep start's stdin for the JVM (mktemp in ${TMPDIR:-/tmp})" >&2
@@ -269,7 +269,7 @@ jr_fast_start() {
 }
 
 jr_fast_join() {
-    jr_b=${jr_bundle:-$PWD} jr_place_link= jr_qualifier=
+    jr_b=${jr_bundle:-$PWD} jr_place_link='' jr_qualifier=''
     jr_grouping "$jr_b" "$jr_id" || return 1
     if [ "$jr_mode" = namespace ]; then
         jr_qualify_shared_key || return 1
@@ -319,7 +319,7 @@ jr_qualify_shared_key() {
 # jr_give_back_stdin: makes stdin the bytes jr_qualify_shared_key read: a temp file, unlinked once open.
 jr_give_back_stdin() {
     jr_in=$(mktemp "${TMPDIR:-/tmp}/jrunc-stdin.XXXXXX") || return 1
-    jr_out= jr_len=0
+    jr_out='' jr_len=0
     for jr_h in $jr_stdin_hex; do
         jr_octal $((0x$jr_h))
     done
@@ -341,7 +341,7 @@ jr_hex_runc='63 6f 6e 74 61 69 6e 65 72 64 2e 6c 69 6e 75 78 2e 72 75 6e 63 2e 5
 # may name one, RuncOptions never does. Anything else (BootstrapParams, repeated fields, non-ASCII
 # text, malformed bytes) is unsure. Sets jr_qualifier: '' or the first 16 hex of the cgroup's SHA-256.
 jr_start_qualifier() {
-    jr_qualifier=
+    jr_qualifier=''
     [ $# -gt 0 ] || return 0
     jr_pb_walk 2 1 "$@" || return 1
     case $jr_pb_tags in '10 ' | '18 ' | '10 18 ' | '18 10 ') ;; *) return 1 ;; esac
@@ -360,7 +360,7 @@ jr_start_qualifier() {
     set +f
     jr_pb_walk "$jr_cgroup_field" '*' "$@" || return 1
     [ -n "$jr_pb_kept" ] || return 0
-    jr_out= jr_len=0
+    jr_out='' jr_len=0
     for jr_h in $jr_pb_kept; do
         jr_octal $((0x$jr_h))
     done
@@ -381,7 +381,7 @@ jr_start_qualifier() {
 jr_pb_walk() {
     jr_keep=$1 jr_ascii=$2
     shift 2
-    jr_pb_tags= jr_pb_kept=
+    jr_pb_tags='' jr_pb_kept=''
     while [ $# -gt 0 ]; do
         jr_tag=0 jr_shift=0
         while :; do
@@ -461,11 +461,11 @@ jr_varint() {
 # {pid = 1, exit_status = 2, exited_at = 3 (google.protobuf.Timestamp {seconds = 1, nanos = 2})}
 # byte for byte as protobuf-java writes it: fields in order, zero scalars left out, exited_at always set.
 jr_delete_response() {
-    jr_out= jr_len=0
+    jr_out='' jr_len=0
     if [ "$3" -ne 0 ]; then jr_octal 8; jr_varint "$3"; fi
     if [ "$4" -ne 0 ]; then jr_octal 16; jr_varint "$4"; fi
     jr_timestamp=$jr_out jr_timestamp_len=$jr_len
-    jr_out= jr_len=0
+    jr_out='' jr_len=0
     if [ "$1" -ne 0 ]; then jr_octal 8; jr_varint "$1"; fi
     if [ "$2" -ne 0 ]; then jr_octal 16; jr_varint "$2"; fi
     jr_octal 26
@@ -487,7 +487,7 @@ jr_number() {
 jr_fast_delete() {
     jr_marker=${jr_bundle:-$PWD}/.jrunc-deleted
     [ -f "$jr_marker" ] || return 1
-    jr_m_pid= jr_m_status= jr_m_seconds= jr_m_nanos= jr_m_extra=
+    jr_m_pid='' jr_m_status='' jr_m_seconds='' jr_m_nanos='' jr_m_extra=''
     read -r jr_m_pid jr_m_status jr_m_seconds jr_m_nanos jr_m_extra <"$jr_marker" || return 1
     [ -z "$jr_m_extra" ] || return 1
     jr_number "$jr_m_pid" 4294967295 && jr_number "$jr_m_status" 4294967295 || return 1
@@ -520,14 +520,14 @@ jr_cleanup_delete() {
     jr_b=${jr_bundle:-$PWD}
     [ -d "$jr_b" ] || return 1
     if [ -e "$jr_b/options.json" ]; then
-        jr_opts=
+        jr_opts=''
         read -r jr_opts <"$jr_b/options.json" || [ -n "$jr_opts" ] || return 1
         [ "$jr_opts" = "{}" ] || return 1
     fi
     case $jr_namespace in */* | . | ..) return 1 ;; esac
     command -v umount >/dev/null 2>&1 || return 1
-    jr_runtime=
-    jr_has_runtime=
+    jr_runtime=''
+    jr_has_runtime=''
     if [ -e "$jr_b/runtime" ]; then
         # Written at Create (BundleFiles): the runc binary the options named, empty meaning "runc".
         jr_has_runtime=1
@@ -570,7 +570,7 @@ jr_release_place_and_state() {
         done
     fi
     if [ -f "$jr_sock.pid" ]; then
-        jr_pid= jr_start= jr_extra=
+        jr_pid='' jr_start='' jr_extra=''
         # A retiring daemon (third word) is alive too; only a file naming a process that is gone is stale.
         if read -r jr_pid jr_start jr_extra <"$jr_sock.pid" && ! jr_process_alive "$jr_pid" "$jr_start"; then
             # The dead daemon's status file (DaemonStatusFile) goes with it.

@@ -5,6 +5,8 @@ package io.jrunc.ttrpc;
  * client throws it when the peer answered with a non-OK status.
  */
 public class TtrpcException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final StatusCode code;
 
     public TtrpcException(StatusCode code, String message) {

@@ -30,6 +30,8 @@ public record HostProbe(String name, Callable<String> check) {
 
     /** A failed probe's exception: its message is the whole explanation. */
     public static final class Missing extends Exception {
+        private static final long serialVersionUID = 1L;
+
         public Missing(String message) {
             super(message, null, false, false);
         }
