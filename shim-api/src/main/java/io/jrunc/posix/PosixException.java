@@ -2,6 +2,8 @@ package io.jrunc.posix;
 
 /** A failed system call, with the errno it failed with. */
 public class PosixException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     private final int errno;
 
     public PosixException(String call, int errno, String detail) {

@@ -277,6 +277,7 @@ class StartActionTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the live socket only has to exist while the block runs
     void byDefaultEveryContainerOfTheNamespaceJoinsOneDaemon() throws Exception {
         ShimSocketAddress shared = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.SHARED_KEY);
         try (ServerSocketChannel live = liveDaemon(shared)) {
@@ -288,6 +289,7 @@ class StartActionTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the live sockets only have to exist while the block runs
     void maxContainersFillsEachDaemonThenOpensTheNext() throws Exception {
         Map<String, String> env = Map.of(ShimSettings.MAX_CONTAINERS_ENV, "2");
         ShimSocketAddress first = ShimSocketAddress.of(socketDir, "/run/ctd/containerd.sock", "ns", Grouping.sharedKey(0));

@@ -49,6 +49,7 @@ class StatusCommandTest {
         assertTrue(table.contains("version: jrunc 1.2.3"), table);
         assertTrue(table.contains("containers: web db"), table);
 
+        @SuppressWarnings("unchecked") // a JSON object reads as a Map<String, Object>
         Map<String, Object> daemon = (Map<String, Object>) Json.array(Json.parseObject(run("-json")), "daemons").get(0);
         assertEquals(self.pid(), daemon.get("pid"));
         assertEquals(true, daemon.get("alive"));

@@ -148,6 +148,7 @@ final class StdioFifos implements AutoCloseable {
         }
 
         /** A read-write open counts as a writer: it lets a reader blocked in open() through, to EOF. */
+        @SuppressWarnings("try") // opening and closing is the whole point
         void release() {
             if (!opened && !done.isDone() && Files.exists(fifo)) {
                 try (RandomAccessFile unblock = new RandomAccessFile(fifo.toFile(), "rw")) {

@@ -8,6 +8,8 @@ import java.util.Objects;
  * (containerd and its clients match on both).
  */
 public final class ShimException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final ErrorKind kind;
 
     public ShimException(ErrorKind kind, String message) {

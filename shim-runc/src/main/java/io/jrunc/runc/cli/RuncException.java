@@ -5,6 +5,8 @@ package io.jrunc.runc.cli;
  * exit status 1: container does not exist"), because the Go shim's error texts are built from it.
  */
 public final class RuncException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     private final int status;
     private final String output;
 

@@ -125,6 +125,8 @@ public final class ProcessIoFactory {
 
     /** Kept so callers can answer UNIMPLEMENTED rather than a generic failure. */
     public static final class UnsupportedStdioException extends IoException {
+        private static final long serialVersionUID = 1L;
+
         public UnsupportedStdioException(String message) {
             super(message);
         }

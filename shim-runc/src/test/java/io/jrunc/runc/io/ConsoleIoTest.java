@@ -62,6 +62,7 @@ class ConsoleIoTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes explicitly to check what close does, then again at the end of the block
     void aTerminalGivesRuncAConsoleSocketAndNoStdio() throws Exception {
         try (ProcessIo io = factory.create("t1", new StdioSpec(stdin.toString(), stdout.toString(), "", true), 0, 0)) {
             assertInstanceOf(ConsoleIo.class, io);
