@@ -60,4 +60,9 @@ public final class JruncGrouping {
     public static Path stateFile(Path socket) {
         return socket.resolveSibling(socket.getFileName() + STATE_SUFFIX);
     }
+
+    /** The status file (for `containerd-shim-jrunc-v2 status`) next to a daemon socket. */
+    public static Path statusFile(Path socket) {
+        return socket.resolveSibling(socket.getFileName() + ".status");
+    }
 }

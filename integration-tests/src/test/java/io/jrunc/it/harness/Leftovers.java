@@ -64,7 +64,7 @@ public final class Leftovers {
             }
         }
         Path shared = JruncGrouping.sharedSocket(ctd.grpcSocket(), namespace);
-        for (Path file : List.of(shared, JruncGrouping.stateFile(shared), shared.resolveSibling(shared.getFileName() + ".status"))) {
+        for (Path file : List.of(shared, JruncGrouping.stateFile(shared), JruncGrouping.statusFile(shared))) {
             if (Files.exists(file)) {
                 found.add("shared shim daemon file " + file + " (namespace " + namespace + ")");
             }

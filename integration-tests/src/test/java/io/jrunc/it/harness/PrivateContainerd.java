@@ -309,11 +309,12 @@ public final class PrivateContainerd implements AutoCloseable {
         }
         List<Path> shimFiles = new ArrayList<>();
         for (Path socket : shimSocketsFromBundles()) {
-            shimFiles.addAll(List.of(socket, JruncGrouping.stateFile(socket)));
+            shimFiles.addAll(List.of(socket, JruncGrouping.stateFile(socket), JruncGrouping.statusFile(socket)));
         }
         for (String ns : namespaces) {
+            // A daemon killed above (or by the test) leaves its state and status files: they go too.
             Path shared = JruncGrouping.sharedSocket(grpcSocket(), ns);
-            shimFiles.addAll(List.of(shared, JruncGrouping.stateFile(shared)));
+            shimFiles.addAll(List.of(shared, JruncGrouping.stateFile(shared), JruncGrouping.statusFile(shared)));
         }
         for (Path file : shimFiles) {
             try {
