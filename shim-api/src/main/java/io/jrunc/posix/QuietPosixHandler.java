@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import jnr.constants.platform.Errno;
 import jnr.posix.POSIXHandler;
@@ -13,7 +14,7 @@ import jnr.posix.POSIXHandler;
  * {@code delete} anything on stdout/stderr corrupts what containerd reads.
  */
 final class QuietPosixHandler implements POSIXHandler {
-    private static final PrintStream NOWHERE = new PrintStream(OutputStream.nullOutputStream());
+    private static final PrintStream NOWHERE = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
 
     @Override
     public void error(Errno error, String extraData) {

@@ -37,7 +37,7 @@ public final class Shim {
         PrintStream savedErr = System.err;
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         OutputStream stderr = new FileOutputStream(FileDescriptor.err);
-        PrintStream mute = new PrintStream(OutputStream.nullOutputStream());
+        PrintStream mute = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         System.setOut(mute);
         System.setErr(mute);
         try {
