@@ -1,9 +1,9 @@
 package io.jrunc.shim;
 
-import io.jrunc.proto.task.v2.DeleteResponse;
-import io.jrunc.shim.task.TaskService;
 import io.jrunc.posix.Posix;
+import io.jrunc.proto.task.v2.DeleteResponse;
 import io.jrunc.shim.host.HostProbe;
+import io.jrunc.shim.task.TaskService;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.jrunc.ttrpc;
 
-import com.google.protobuf.BytesValue;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.BytesValue;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Int32Value;
 import com.google.protobuf.Int64Value;

@@ -3,7 +3,6 @@ package io.jrunc.ttrpc;
 import static io.jrunc.ttrpc.TtrpcServerTest.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;

@@ -2,9 +2,8 @@ package io.jrunc.it.cgroups;
 
 import io.jrunc.it.harness.CommandResult;
 import io.jrunc.it.harness.Leftovers;
-import io.jrunc.it.harness.ShimScenario;
 import io.jrunc.it.harness.ScenarioSuite;
-import io.jrunc.it.harness.ShimUnderTest;
+import io.jrunc.it.harness.ShimScenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

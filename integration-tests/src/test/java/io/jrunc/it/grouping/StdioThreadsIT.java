@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jrunc.it.harness.JruncGrouping;
 import io.jrunc.it.harness.ShimScenario;
-import io.jrunc.it.harness.ShimUnderTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

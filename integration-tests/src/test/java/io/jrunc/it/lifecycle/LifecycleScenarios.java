@@ -1,7 +1,7 @@
 package io.jrunc.it.lifecycle;
 
-import io.jrunc.it.harness.ShimScenario;
 import io.jrunc.it.harness.ScenarioSuite;
+import io.jrunc.it.harness.ShimScenario;
 import io.jrunc.it.harness.ShimUnderTest;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package io.jrunc.shim.task;
 
+import com.google.protobuf.Message;
 import io.jrunc.proto.task.v2.CheckpointTaskRequest;
 import io.jrunc.proto.task.v2.CloseIORequest;
 import io.jrunc.proto.task.v2.ConnectRequest;
@@ -17,7 +18,6 @@ import io.jrunc.proto.task.v2.StateRequest;
 import io.jrunc.proto.task.v2.StatsRequest;
 import io.jrunc.proto.task.v2.UpdateTaskRequest;
 import io.jrunc.proto.task.v2.WaitRequest;
-import com.google.protobuf.Message;
 import io.jrunc.shim.errors.ErrorKind;
 import io.jrunc.shim.errors.ShimException;
 import io.jrunc.ttrpc.ServiceRegistry;

@@ -1,7 +1,7 @@
 package io.jrunc.runc.bundle;
 
-import io.jrunc.proto.runc.v1.Options;
 import io.jrunc.json.Json;
+import io.jrunc.proto.runc.v1.Options;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

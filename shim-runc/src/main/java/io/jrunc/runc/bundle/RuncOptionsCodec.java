@@ -1,13 +1,13 @@
 package io.jrunc.runc.bundle;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jrunc.json.Json;
 import io.jrunc.proto.linux.runc.CreateOptions;
 import io.jrunc.proto.linux.runc.RuncOptions;
 import io.jrunc.proto.runc.v1.Options;
 import io.jrunc.shim.errors.ShimException;
-import io.jrunc.json.Json;
 import io.jrunc.shim.typeurl.TypeUrls;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.jrunc.runc.task;
 
 import io.jrunc.posix.Posix;
 import io.jrunc.posix.Reaper;
+import io.jrunc.runc.io.BinaryIo;
 import io.jrunc.runc.io.IoException;
 import io.jrunc.runc.io.ProcessIo;
 import io.jrunc.runc.io.ProcessIoFactory;
 import io.jrunc.runc.io.StdioSpec;
-import io.jrunc.runc.io.BinaryIo;
 import io.jrunc.runc.logging.LoggerCommand;
 import io.jrunc.runc.process.IoOpener;
 

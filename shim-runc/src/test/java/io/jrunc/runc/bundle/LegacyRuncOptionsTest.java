@@ -12,9 +12,9 @@ import io.jrunc.shim.errors.ErrorKind;
 import io.jrunc.shim.errors.ShimException;
 import java.util.HexFormat;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The containerd.linux.runc types as they arrive in CreateTaskRequest.options, mapped to containerd.runc.v1.Options. */
 class LegacyRuncOptionsTest {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import io.jrunc.json.Json;
 import io.jrunc.proto.events.TaskExecAdded;
 import io.jrunc.proto.events.TaskExecStarted;
 import io.jrunc.proto.events.TaskExit;
@@ -23,7 +24,6 @@ import io.jrunc.proto.types.task.Status;
 import io.jrunc.runc.testsupport.FakeRunc;
 import io.jrunc.runc.testsupport.RecordingEvents;
 import io.jrunc.shim.errors.ErrorKind;
-import io.jrunc.json.Json;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
