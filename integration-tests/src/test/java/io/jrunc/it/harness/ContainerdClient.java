@@ -27,7 +27,12 @@ import java.util.concurrent.TimeUnit;
 public final class ContainerdClient implements AutoCloseable {
     public static final Metadata.Key<String> NAMESPACE_HEADER =
             Metadata.Key.of("containerd-namespace", Metadata.ASCII_STRING_MARSHALLER);
-    private static final long DEFAULT_DEADLINE_SECONDS = 30;
+    /**
+     * Per call. 20 tasks created at once with one daemon each (pod grouping) start 20 JVMs on two cores: a
+     * Create can take more than 30 s there without anything being wrong; a hung call still fails, and the
+     * conformance cells have their own 3-minute bound.
+     */
+    private static final long DEFAULT_DEADLINE_SECONDS = 90;
     /**
      * grpc-netty asks every channel for SO_KEEPALIVE, which unix sockets do not have; Netty then logs
      * a warning per connection. Held here so the logger (and its level) is not garbage collected.
